@@ -1,0 +1,49 @@
+import type { CatalogEntry } from '../catalog-entry.ts';
+import { agentErrors } from './agent.ts';
+import { extensionErrors } from './extension.ts';
+import { generalErrors } from './general.ts';
+import { jobErrors } from './job.ts';
+import { restoreErrors } from './restore.ts';
+import { snapshotErrors } from './snapshot.ts';
+import { transferErrors } from './transfer.ts';
+import { vaultErrors } from './vault.ts';
+
+const byPhase = {
+  ...agentErrors,
+  ...extensionErrors,
+  ...snapshotErrors,
+  ...transferErrors,
+  ...vaultErrors,
+  ...restoreErrors,
+  ...jobErrors,
+  ...generalErrors,
+};
+
+export type CatalogCode = keyof typeof byPhase;
+
+/** Every entry, in catalog order (by phase, then as written). */
+export const CATALOG: readonly CatalogEntry[] = Object.entries(byPhase).map(([code, body]) => ({ code, ...body }));
+
+const byCode = new Map(CATALOG.map((entry) => [entry.code.toLowerCase(), entry]));
+
+/** Looks a code up case-insensitively; undefined when the catalog has no such code. */
+export function findEntry(code: string): CatalogEntry | undefined {
+  return byCode.get(code.toLowerCase());
+}
+
+export function entryFor(code: CatalogCode): CatalogEntry {
+  const entry = byCode.get(code.toLowerCase());
+  if (!entry) throw new Error(`catalog has no entry for ${code}`);
+  return entry;
+}
+
+/** Codes are spread from several files; a duplicate key would silently shadow, so count them. */
+export const SOURCE_ENTRY_COUNT =
+  Object.keys(agentErrors).length +
+  Object.keys(extensionErrors).length +
+  Object.keys(snapshotErrors).length +
+  Object.keys(transferErrors).length +
+  Object.keys(vaultErrors).length +
+  Object.keys(restoreErrors).length +
+  Object.keys(jobErrors).length +
+  Object.keys(generalErrors).length;

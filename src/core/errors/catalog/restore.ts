@@ -1,0 +1,3 @@
+import { defineErrors } from '../catalog-entry.ts';
+
+export const restoreErrors = defineErrors({});

@@ -1,0 +1,26 @@
+/**
+ * Numeric codes. Azure documents a few numeric codes and we keep those. Every other code takes a
+ * number from Arca's one range, 770000–779999, split into blocks by phase so that files can grow
+ * independently. A number is never given to a second code: when a code is removed, its number moves
+ * to RETIRED_NUMERIC_CODES, and the catalog test refuses any entry that reuses it.
+ */
+export const ARCA_NUMERIC_RANGE = { first: 770000, last: 779999 } as const;
+
+export const AZURE_NUMERIC_CODES: Readonly<Record<string, number>> = {
+  ResourceNotFound: 320001,
+  BCMV2VMNotFound: 400094,
+  AzureVmOffline: 380008,
+};
+
+export const NUMERIC_BLOCKS = {
+  agent: 770100,
+  extension: 770200,
+  snapshot: 770300,
+  transfer: 770400,
+  vault: 770500,
+  restore: 770600,
+  job: 770700,
+  general: 770900,
+} as const;
+
+export const RETIRED_NUMERIC_CODES: readonly number[] = [];
