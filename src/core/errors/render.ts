@@ -53,7 +53,7 @@ export function pickLanguage(accept: string | undefined): Language {
       return { tag: tag.toLowerCase(), q: q ? Number(q.slice(2)) : 1 };
     })
     .filter((item) => item.tag && Number.isFinite(item.q) && item.q > 0)
-    .sort((a, b) => b.q - a.q);
+    .toSorted((a, b) => b.q - a.q);
   for (const { tag } of ranked) {
     const primary = tag.split('-')[0];
     if (primary === 'es') return 'es';

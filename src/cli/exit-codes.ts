@@ -1,0 +1,29 @@
+import type { ArcaError } from '../core/errors/index.ts';
+
+/**
+ * Exit codes scripts can rely on. They follow the error's HTTP status so that the same failure
+ * gives the same exit code whether it was found locally or by the vault.
+ */
+export const EXIT_CODES = {
+  ok: 0,
+  failure: 1,
+  usage: 2,
+  notFound: 3,
+  conflict: 4,
+  unauthorized: 5,
+  unavailable: 6,
+  internal: 70,
+} as const;
+
+export type ExitCode = (typeof EXIT_CODES)[keyof typeof EXIT_CODES];
+
+export function exitCodeFor(error: ArcaError): ExitCode {
+  const status = error.httpStatus;
+  if (status === 400 || status === 422) return EXIT_CODES.usage;
+  if (status === 401 || status === 403) return EXIT_CODES.unauthorized;
+  if (status === 404) return EXIT_CODES.notFound;
+  if (status === 409 || status === 412) return EXIT_CODES.conflict;
+  if (status === 503 || status === 504) return EXIT_CODES.unavailable;
+  if (status >= 500) return EXIT_CODES.internal;
+  return EXIT_CODES.failure;
+}

@@ -1,0 +1,8 @@
+import { buildProgram } from './cli/program.ts';
+import { runProgram } from './cli/run.ts';
+import { serverCommand } from './server/command.ts';
+
+/** The composition root of the `arca` binary: operator commands plus the daemons. */
+const program = buildProgram().addCommand(serverCommand());
+const code = await runProgram(program, process.argv.slice(2));
+if (code !== 0) process.exitCode = code;

@@ -1,0 +1,47 @@
+import { randomUUID } from 'node:crypto';
+import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import type { Clock } from '../core/clock.ts';
+import { ArcaError } from '../core/errors/index.ts';
+import { languageOf, renderArmError, toArcaError } from './api/arm-error.ts';
+import { registerErrorRoutes } from './api/errors-routes.ts';
+import { registerHealthRoutes } from './api/health-routes.ts';
+
+export interface AppDeps {
+  readonly clock: Clock;
+  readonly version: string;
+  readonly https?: { key: string; cert: string };
+  readonly logger?: FastifyServerOptions['logger'];
+}
+
+/** Builds the HTTP application; listening, TLS files and signals belong to the composition root. */
+export function buildApp(deps: AppDeps): FastifyInstance {
+  const app = Fastify({
+    logger: deps.logger ?? false,
+    ...(deps.https ? { https: deps.https } : {}),
+    genReqId: () => randomUUID(),
+    requestIdHeader: 'x-ms-client-request-id',
+    requestIdLogLabel: 'requestId',
+  }) as unknown as FastifyInstance;
+
+  app.addHook('onSend', async (request, reply) => {
+    reply.header('x-ms-request-id', request.id);
+  });
+
+  app.setErrorHandler((thrown, request, reply) => {
+    const validation = (thrown as { validation?: unknown }).validation;
+    const error = validation
+      ? new ArcaError('UserErrorInvalidArgument', { name: 'request', reason: (thrown as Error).message })
+      : toArcaError(thrown, `${request.method} ${request.url}`, request.id);
+    if (error.code === 'ArcaInternalError') request.log.error({ err: error.cause ?? thrown }, 'internal error');
+    reply.status(error.httpStatus).send(renderArmError(error, languageOf(request.headers)));
+  });
+
+  app.setNotFoundHandler((request, reply) => {
+    const error = new ArcaError('ResourceNotFound', { resourceId: request.url.split('?')[0] ?? request.url });
+    reply.status(error.httpStatus).send(renderArmError(error, languageOf(request.headers)));
+  });
+
+  registerHealthRoutes(app, { clock: deps.clock, version: deps.version, startedAt: deps.clock.now() });
+  registerErrorRoutes(app);
+  return app;
+}

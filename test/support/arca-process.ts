@@ -1,0 +1,60 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { once } from 'node:events';
+import { resolve } from 'node:path';
+
+export const ARCA_BIN = resolve(import.meta.dirname, '..', '..', 'bin', 'arca.js');
+
+export interface RunResult {
+  readonly code: number | null;
+  readonly stdout: string;
+  readonly stderr: string;
+}
+
+/** Runs the real `arca` binary with the Node.js running the tests, to completion. */
+export async function runArca(args: readonly string[], env: NodeJS.ProcessEnv = {}): Promise<RunResult> {
+  const child = spawn(process.execPath, [ARCA_BIN, ...args], {
+    env: { ...process.env, ARCA_LANG: '', ARCA_OUTPUT: '', LANG: 'C', LC_ALL: '', LC_MESSAGES: '', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
+  child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
+  const [code] = (await once(child, 'close')) as [number | null];
+  return { code, stdout, stderr };
+}
+
+export interface RunningServer {
+  readonly child: ChildProcess;
+  readonly url: string;
+  readonly banner: string;
+  stop(): Promise<number | null>;
+}
+
+/** Starts `arca server` on a free loopback port and resolves once it prints where it listens. */
+export async function startServer(dataDir: string, extraArgs: readonly string[] = []): Promise<RunningServer> {
+  const child = spawn(process.execPath, [ARCA_BIN, 'server', '--data-dir', dataDir, '--port', '0', '--log-level', 'warn', ...extraArgs], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let banner = '';
+  const url = await new Promise<string>((resolveUrl, reject) => {
+    child.stderr.setEncoding('utf8').on('data', (chunk: string) => {
+      banner += chunk;
+      const match = /listening on (https:\/\/\S+)/.exec(banner);
+      if (match && banner.includes('error catalog:')) resolveUrl(match[1] as string);
+    });
+    child.once('exit', (code) => reject(new Error(`server exited with ${code} before listening:\n${banner}`)));
+  });
+  return {
+    child,
+    url,
+    banner,
+    async stop() {
+      if (child.exitCode !== null) return child.exitCode;
+      const exited = once(child, 'exit');
+      child.kill('SIGTERM');
+      const [code] = (await exited) as [number | null];
+      return code;
+    },
+  };
+}

@@ -1,0 +1,24 @@
+import { request } from 'node:https';
+
+export interface HttpsResponse {
+  readonly status: number;
+  readonly headers: Record<string, string | string[] | undefined>;
+  readonly body: string;
+  json<T = unknown>(): T;
+}
+
+/** One HTTPS GET that trusts only the given CA, as an agent pinned to the vault's CA would. */
+export function httpsGet(url: string, ca: string, headers: Record<string, string> = {}): Promise<HttpsResponse> {
+  return new Promise((resolve, reject) => {
+    const req = request(url, { method: 'GET', ca, headers }, (res) => {
+      let body = '';
+      res.setEncoding('utf8');
+      res.on('data', (chunk: string) => (body += chunk));
+      res.on('end', () =>
+        resolve({ status: res.statusCode ?? 0, headers: res.headers, body, json: <T>() => JSON.parse(body) as T }),
+      );
+    });
+    req.on('error', reject);
+    req.end();
+  });
+}
