@@ -15,7 +15,7 @@ export function resolveLanguage(flag: string | undefined, env: NodeJS.ProcessEnv
     if (flag === 'en' || flag === 'es') return flag;
     throw invalidArgument('--lang', `"${flag}" is not a supported language (en, es)`);
   }
-  const fromEnv = env.ARCA_LANG ?? env.LC_ALL ?? env.LC_MESSAGES ?? env.LANG ?? '';
+  const fromEnv = env.ARCA_LANG || env.LC_ALL || env.LC_MESSAGES || env.LANG || '';
   return fromEnv.toLowerCase().startsWith('es') ? 'es' : 'en';
 }
 

@@ -20,6 +20,7 @@ export const NUMERIC_BLOCKS = {
   vault: 770500,
   restore: 770600,
   job: 770700,
+  repository: 770800,
   general: 770900,
 } as const;
 

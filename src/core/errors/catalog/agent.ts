@@ -89,7 +89,7 @@ export const agentErrors = defineErrors({
     phase: 'agent',
     en: {
       title: 'Guest agent out of date',
-      message: 'The agent on {vmName} is version {version}, and backup needs version {minimumVersion} or later. The snapshot extension\'s operation failed; most agent and extension failures on old agents disappear after an update.',
+      message: 'The agent on {vmName} is version {version}, older than the {minimumVersion} backup needs, so the snapshot extension\'s operation failed. Most agent and extension failures on old agents go away after an update.',
       recommendations: [
         'Make sure no backup of the machine is running: `arca jobs list --vm {vmName} --status InProgress` should list nothing.',
         'Update the agent to {minimumVersion} or later from the same package source it was installed from; do not copy agent files onto the machine by hand.',
@@ -99,7 +99,7 @@ export const agentErrors = defineErrors({
     },
     es: {
       title: 'Agente invitado desactualizado',
-      message: 'El agente de {vmName} tiene la versión {version} y la copia de seguridad necesita la versión {minimumVersion} o posterior. La operación de la extensión de instantáneas ha fallado; la mayoría de los errores del agente y de las extensiones en agentes antiguos desaparecen al actualizar.',
+      message: 'El agente de {vmName} tiene la versión {version}, anterior a la {minimumVersion} que necesita la copia de seguridad, por lo que ha fallado la operación de la extensión de instantáneas. La mayoría de los errores del agente y de las extensiones en agentes antiguos desaparecen al actualizar.',
       recommendations: [
         'Asegúrese de que no hay ninguna copia de seguridad de la máquina en curso: `arca jobs list --vm {vmName} --status InProgress` no debe mostrar nada.',
         'Actualice el agente a la versión {minimumVersion} o posterior desde el mismo origen de paquetes con el que se instaló; no copie los archivos del agente a mano en la máquina.',

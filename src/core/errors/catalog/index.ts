@@ -3,6 +3,7 @@ import { agentErrors } from './agent.ts';
 import { extensionErrors } from './extension.ts';
 import { generalErrors } from './general.ts';
 import { jobErrors } from './job.ts';
+import { repositoryErrors } from './repository.ts';
 import { restoreErrors } from './restore.ts';
 import { snapshotErrors } from './snapshot.ts';
 import { transferErrors } from './transfer.ts';
@@ -16,6 +17,7 @@ const byPhase = {
   ...vaultErrors,
   ...restoreErrors,
   ...jobErrors,
+  ...repositoryErrors,
   ...generalErrors,
 };
 
@@ -46,4 +48,5 @@ export const SOURCE_ENTRY_COUNT =
   Object.keys(vaultErrors).length +
   Object.keys(restoreErrors).length +
   Object.keys(jobErrors).length +
+  Object.keys(repositoryErrors).length +
   Object.keys(generalErrors).length;
