@@ -51,15 +51,15 @@ export function nextRun(schedule: Schedule, lastRun: Date | undefined, now: Date
 export function slotsOn(schedule: Schedule, day: CivilDate): LocalDateTime[] {
   switch (schedule.kind) {
     case 'Daily':
-      return schedule.runTimes.map((time) => at(day, 0, time));
+      return schedule.runTimes.map((time) => slotAt(day, 0, time));
     case 'Weekly': {
       const weekday = WEEKDAYS[weekdayIndex(day)];
-      return weekday !== undefined && schedule.runDays.includes(weekday) ? [at(day, 0, schedule.runTime)] : [];
+      return weekday !== undefined && schedule.runDays.includes(weekday) ? [slotAt(day, 0, schedule.runTime)] : [];
     }
     case 'Hourly': {
       const slots: LocalDateTime[] = [];
       for (let hours = 0; hours < schedule.windowDurationHours; hours += schedule.intervalHours) {
-        slots.push(at(day, hours * 60, schedule.windowStartTime));
+        slots.push(slotAt(day, hours * 60, schedule.windowStartTime));
       }
       return slots;
     }
@@ -67,7 +67,7 @@ export function slotsOn(schedule: Schedule, day: CivilDate): LocalDateTime[] {
 }
 
 /** `time` on `day`, plus `extraMinutes` of wall-clock time (rolling over into later days). */
-function at(day: CivilDate, extraMinutes: number, time: string): LocalDateTime {
+function slotAt(day: CivilDate, extraMinutes: number, time: string): LocalDateTime {
   const { hour, minute } = parseClockTime(time);
   const total = hour * 60 + minute + extraMinutes;
   const date = addDays(day, Math.floor(total / 1440));

@@ -98,9 +98,10 @@ function countProblem(rule: RetentionRuleName, count: unknown): string | undefin
   return undefined;
 }
 
+const isEmpty = (list: readonly unknown[] | undefined): boolean => list === undefined || list.length === 0;
+
 /** The day-picking half shared by monthly and yearly rules. */
 function dayPickerProblem(rule: 'monthly' | 'yearly', picker: Omit<MonthlyRetention, 'count'>): string | undefined {
-  const isEmpty = (list: readonly unknown[] | undefined) => list === undefined || list.length === 0;
   if (picker.format === 'Daily') {
     if (!isEmpty(picker.weeksOfTheMonth) || !isEmpty(picker.daysOfTheWeek)) {
       return `${rule} with format Daily picks days with daysOfTheMonth only, not weeksOfTheMonth or daysOfTheWeek`;

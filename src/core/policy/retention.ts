@@ -104,7 +104,7 @@ function newestFirst(points: readonly RetentionCandidate[]): RetentionCandidate[
       throw invalidArgument('points', `point ${point.id} has no valid time`);
     }
   }
-  return [...points].sort(
+  return points.toSorted(
     (a, b) => b.time.getTime() - a.time.getTime() || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0),
   );
 }
