@@ -20,7 +20,6 @@ export function buildApp(deps: AppDeps): FastifyInstance {
     ...(deps.https ? { https: deps.https } : {}),
     genReqId: () => randomUUID(),
     requestIdHeader: 'x-ms-client-request-id',
-    requestIdLogLabel: 'requestId',
   }) as unknown as FastifyInstance;
 
   app.addHook('onSend', async (request, reply) => {
