@@ -24,6 +24,6 @@ export function exitCodeFor(error: ArcaError): ExitCode {
   if (status === 404) return EXIT_CODES.notFound;
   if (status === 409 || status === 412) return EXIT_CODES.conflict;
   if (status === 503 || status === 504) return EXIT_CODES.unavailable;
-  if (status >= 500) return EXIT_CODES.internal;
+  if (error.code === 'ArcaInternalError') return EXIT_CODES.internal;
   return EXIT_CODES.failure;
 }

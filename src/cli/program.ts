@@ -1,6 +1,7 @@
 import { Command, Option } from 'commander';
 import { ARCA_VERSION } from '../platform/version.ts';
 import { errorsCommand } from './commands/errors.ts';
+import { repoCommand } from './commands/repo/index.ts';
 
 /** The operator commands; `src/main.ts` adds the daemons (`server`, later `agent`) beside them. */
 export function buildProgram(): Command {
@@ -10,5 +11,6 @@ export function buildProgram(): Command {
     .addOption(new Option('-o, --output <format>', 'output format (default: table, or ARCA_OUTPUT)').choices(['table', 'json']))
     .addOption(new Option('--lang <language>', 'language of messages (default: ARCA_LANG or the locale)').choices(['en', 'es']))
     .showSuggestionAfterError()
-    .addCommand(errorsCommand());
+    .addCommand(errorsCommand())
+    .addCommand(repoCommand());
 }

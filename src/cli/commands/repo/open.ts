@@ -1,0 +1,43 @@
+import { resolve } from 'node:path';
+import type { Command } from 'commander';
+import { invalidArgument } from '../../../core/errors/index.ts';
+import { systemClock } from '../../../platform/system-clock.ts';
+import { LocalFsBlobStore } from '../../../storage/blob/local-fs-blob-store.ts';
+import { RetryingBlobStore } from '../../../storage/blob/retrying-blob-store.ts';
+import type { BlobStore } from '../../../storage/blob/blob-store.ts';
+import { Repository } from '../../../storage/repository/repository.ts';
+import { ChunkWorkerPool } from '../../../storage/workers/worker-pool.ts';
+import { readPassphrase } from '../../passphrase.ts';
+
+export function storeFor(dir: string | undefined): BlobStore {
+  if (!dir) throw invalidArgument('--repo', 'say where the repository is, e.g. --repo /srv/arca-repo');
+  return new RetryingBlobStore(new LocalFsBlobStore(resolve(dir)));
+}
+
+export interface OpenRepository {
+  readonly repo: Repository;
+  readonly pool: ChunkWorkerPool;
+}
+
+/** Opens the repository named by `--repo` and starts the workers; `fn` runs with both, then they close. */
+export async function withRepository<T>(dir: string | undefined, fn: (open: OpenRepository) => Promise<T>): Promise<T> {
+  const store = storeFor(dir);
+  const repo = await Repository.open(store, { passphrase: await readPassphrase(store.location, false), clock: systemClock });
+  const pool = new ChunkWorkerPool(repo.keys, repo.config.zstdLevel);
+  try {
+    return await fn({ repo, pool });
+  } finally {
+    await pool.close();
+  }
+}
+
+/** Cancels long work on Ctrl-C, so that it stops at a safe point instead of mid-write. */
+export function interruptSignal(): AbortSignal {
+  const controller = new AbortController();
+  process.once('SIGINT', () => controller.abort(new Error('interrupted')));
+  process.once('SIGTERM', () => controller.abort(new Error('terminated')));
+  return controller.signal;
+}
+
+export const repoOption = (command: Command): Command =>
+  command.requiredOption('--repo <dir>', 'repository folder (or ARCA_REPO)', process.env.ARCA_REPO);

@@ -1,0 +1,31 @@
+import { Command } from 'commander';
+import { invalidArgument } from '../../../core/errors/index.ts';
+import { pruneRepository } from '../../../storage/maintenance/prune.ts';
+import { outputContext, printJson } from '../../output.ts';
+import { interruptSignal, repoOption, withRepository } from './open.ts';
+
+function minutes(value: string): number {
+  const n = Number(value);
+  if (!Number.isFinite(n) || n < 0) throw invalidArgument('--grace', `"${value}" is not a number of minutes`);
+  return n * 60_000;
+}
+
+export function pruneCommand(): Command {
+  return repoOption(new Command('prune'))
+    .description('delete stored data that no recovery point needs (safe while backups run)')
+    .option('--grace <minutes>', 'never touch packs younger than this', minutes, 10 * 60_000)
+    .option('--dry-run', 'only say what would be marked for deletion')
+    .addHelpText('after', '\nExample:\n  arca repo prune --repo /srv/arca-repo\n')
+    .action(async function (this: Command, opts: { repo: string; grace: number; dryRun?: boolean }) {
+      const out = outputContext(this);
+      await withRepository(opts.repo, async ({ repo, pool }) => {
+        const report = await pruneRepository(repo, pool, { graceMs: opts.grace, dryRun: opts.dryRun === true, signal: interruptSignal() });
+        if (out.format === 'json') return printJson(out, report);
+        out.write(
+          `${opts.dryRun ? 'Would mark' : 'Marked'} ${report.packsMarked} of ${report.packsTotal} packs as unused; deleted ${report.packsDeleted} ` +
+            `(${(report.bytesFreed / 1e6).toFixed(1)} MB freed).\n`,
+        );
+        for (const w of report.waiting) out.write(`Mark ${w.mark} waits for running backups: ${w.backups.join(', ')}; run prune again later.\n`);
+      });
+    });
+}

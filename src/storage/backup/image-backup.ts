@@ -1,0 +1,105 @@
+import { randomBytes } from 'node:crypto';
+import { basename } from 'node:path';
+import { loadIndex } from '../index/load-index.ts';
+import { pruneMarks, startInflight } from '../maintenance/activity.ts';
+import { PackUploader } from '../pack/pack-uploader.ts';
+import type { DiskManifest, RecoveryPointManifest } from '../points/manifest.ts';
+import { MANIFEST_VERSION } from '../points/manifest.ts';
+import { listPointIds, loadPoint, savePoint } from '../points/point-store.ts';
+import { hex, timeId } from '../repository/layout.ts';
+import type { Repository } from '../repository/repository.ts';
+import type { ChunkWorkerPool } from '../workers/worker-pool.ts';
+import { writeDisk, type DiskProgress } from './disk-writer.ts';
+import { openImage, unchanged } from './image-source.ts';
+
+export interface ImageBackupOptions {
+  readonly paths: readonly string[];
+  readonly pool: ChunkWorkerPool;
+  readonly metadata?: Readonly<Record<string, string>>;
+  /** Skip image files unchanged since the newest point that holds them (default true). */
+  readonly skipUnchanged?: boolean;
+  readonly signal?: AbortSignal;
+  readonly onProgress?: (progress: DiskProgress & { disk: number; path: string }) => void;
+}
+
+export interface ImageBackupResult {
+  readonly manifest: RecoveryPointManifest;
+  readonly packsStored: number;
+}
+
+const PARENT_SEARCH_LIMIT = 20;
+
+/** The newest earlier disk entry for each path, looking back through at most a few points. */
+async function previousDisks(repo: Repository, paths: readonly string[], signal?: AbortSignal): Promise<Map<string, DiskManifest>> {
+  const found = new Map<string, DiskManifest>();
+  const ids = (await listPointIds(repo, signal)).toReversed().slice(0, PARENT_SEARCH_LIMIT);
+  for (const id of ids) {
+    if (found.size === paths.length) break;
+    const manifest = await loadPoint(repo, id, signal);
+    for (const disk of manifest.disks) {
+      if (disk.source && paths.includes(disk.source.path) && !found.has(disk.source.path)) found.set(disk.source.path, disk);
+    }
+  }
+  return found;
+}
+
+/** Chunks in packs that a prune has marked for deletion: stored again rather than referenced. */
+async function excludedChunks(repo: Repository, index: Awaited<ReturnType<typeof loadIndex>>): Promise<Set<string>> {
+  const excluded = new Set<string>();
+  for (const mark of await pruneMarks(repo)) {
+    for (const packId of mark.packs) for (const entry of index.packEntries(packId) ?? []) excluded.add(hex(entry.id));
+  }
+  return excluded;
+}
+
+/**
+ * Backs up disk images as one recovery point. Chunks land in packs as they fill (each pack with its
+ * own index file), and the manifest is written last: until it exists the point does not, and what
+ * was uploaded is simply reused by the next backup.
+ */
+export async function backupImages(repo: Repository, options: ImageBackupOptions): Promise<ImageBackupResult> {
+  const started = performance.now();
+  const inflight = await startInflight(repo);
+  try {
+    const index = await loadIndex(repo, options.signal);
+    const excluded = await excludedChunks(repo, index);
+    const uploader = new PackUploader(repo, index, { signal: options.signal, excluded });
+    const previous = options.skipUnchanged === false ? new Map<string, DiskManifest>() : await previousDisks(repo, options.paths, options.signal);
+    const disks: DiskManifest[] = [];
+    let bytesRead = 0;
+    let bytesNew = 0;
+    for (const [n, path] of options.paths.entries()) {
+      const image = await openImage(path);
+      try {
+        const before = previous.get(path);
+        const reusable = before && unchanged(before.source, image.source) && before.chunkSize === repo.config.imageChunkSize && before.refPieces.every((p) => !excluded.has(p));
+        if (reusable) {
+          disks.push({ ...before, name: basename(path) });
+          options.onProgress?.({ disk: n, path, bytesDone: image.source.size, bytesTotal: image.source.size, bytesNew: 0 });
+          continue;
+        }
+        const { bytesNew: diskNew, ...disk } = await writeDisk(basename(path), image, {
+          pool: options.pool,
+          uploader,
+          chunkSize: repo.config.imageChunkSize,
+          signal: options.signal,
+          onProgress: (p) => options.onProgress?.({ disk: n, path, ...p }),
+        });
+        disks.push(disk);
+        bytesRead += image.source.size;
+        bytesNew += diskNew;
+      } finally {
+        await image.handle.close();
+      }
+    }
+    await uploader.flush();
+    const id = timeId(repo.clock.now(), randomBytes(4));
+    const seconds = (performance.now() - started) / 1000;
+    const draft = { version: MANIFEST_VERSION, id, time: inflight.startedAt.toISOString(), metadata: options.metadata ?? {}, disks };
+    const manifestBytes = await savePoint(repo, { ...draft, stats: { bytesRead, bytesNew, bytesStored: uploader.bytesStored, seconds } }, options.signal);
+    const manifest: RecoveryPointManifest = { ...draft, stats: { bytesRead, bytesNew, bytesStored: uploader.bytesStored + manifestBytes, seconds } };
+    return { manifest, packsStored: uploader.packsStored };
+  } finally {
+    await inflight.stop().catch(() => undefined);
+  }
+}

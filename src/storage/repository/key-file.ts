@@ -1,0 +1,68 @@
+import { randomBytes, scrypt } from 'node:crypto';
+import { promisify } from 'node:util';
+import { AuthenticationError, open, roleAad, seal } from '../crypto/aead.ts';
+import { MASTER_KEY_BYTES } from '../crypto/keys.ts';
+
+const scryptAsync = promisify(scrypt) as (password: string, salt: Uint8Array, length: number, options: object) => Promise<Buffer>;
+
+/**
+ * A key file wraps the repository's master key under one key-encryption key. Several may exist;
+ * adding or removing one (a new passphrase) never touches the data, which is sealed under keys
+ * derived from the master key itself.
+ *
+ * Passphrases are stretched with scrypt, which is memory-hard: N=2^17, r=8 costs 128 MiB and about
+ * half a second per attempt here, so guessing is slow and cannot be moved cheaply onto GPUs.
+ */
+export interface ScryptParams {
+  readonly N: number;
+  readonly r: number;
+  readonly p: number;
+}
+
+export const DEFAULT_SCRYPT: ScryptParams = { N: 2 ** 17, r: 8, p: 1 };
+
+export interface KeyFile {
+  readonly version: 1;
+  readonly kind: 'passphrase';
+  readonly created: string;
+  readonly kdf: { readonly name: 'scrypt'; readonly salt: string } & ScryptParams;
+  /** base64 of the sealed master key. */
+  readonly wrapped: string;
+}
+
+async function stretch(passphrase: string, salt: Uint8Array, params: ScryptParams): Promise<Uint8Array> {
+  const maxmem = 128 * params.N * params.r * params.p + 32 * 1024 * 1024;
+  return new Uint8Array(await scryptAsync(passphrase.normalize('NFC'), salt, 32, { N: params.N, r: params.r, p: params.p, maxmem }));
+}
+
+export async function wrapMasterKey(master: Uint8Array, passphrase: string, created: Date, params: ScryptParams = DEFAULT_SCRYPT): Promise<KeyFile> {
+  const salt = randomBytes(16);
+  const kek = await stretch(passphrase, salt, params);
+  return {
+    version: 1,
+    kind: 'passphrase',
+    created: created.toISOString(),
+    kdf: { name: 'scrypt', salt: salt.toString('base64'), ...params },
+    wrapped: Buffer.from(seal(kek, master, roleAad('master-key'))).toString('base64'),
+  };
+}
+
+/** The master key, or undefined when this key file does not open with the passphrase. */
+export async function unwrapMasterKey(file: KeyFile, passphrase: string): Promise<Uint8Array | undefined> {
+  const kek = await stretch(passphrase, Buffer.from(file.kdf.salt, 'base64'), file.kdf);
+  try {
+    const master = open(kek, Buffer.from(file.wrapped, 'base64'), roleAad('master-key'));
+    return master.length === MASTER_KEY_BYTES ? master : undefined;
+  } catch (error) {
+    if (error instanceof AuthenticationError) return undefined;
+    throw error;
+  }
+}
+
+export function isKeyFile(value: unknown): value is KeyFile {
+  const v = value as KeyFile;
+  return (
+    typeof v === 'object' && v !== null && v.version === 1 && v.kind === 'passphrase' && typeof v.wrapped === 'string' &&
+    typeof v.kdf === 'object' && v.kdf.name === 'scrypt' && Number.isInteger(v.kdf.N) && Number.isInteger(v.kdf.r) && Number.isInteger(v.kdf.p)
+  );
+}

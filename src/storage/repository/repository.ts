@@ -1,0 +1,154 @@
+import { randomBytes } from 'node:crypto';
+import type { Clock } from '../../core/clock.ts';
+import { ArcaError, isArcaError } from '../../core/errors/index.ts';
+import type { BlobStore } from '../blob/blob-store.ts';
+import { AuthenticationError, open, roleAad, seal } from '../crypto/aead.ts';
+import { deriveKeys, newMasterKey, type RepositoryKeys } from '../crypto/keys.ts';
+import { compress, decompress } from '../compression.ts';
+import { newConfig, SUPPORTED_VERSIONS, type RepositoryConfig } from './config.ts';
+import { DEFAULT_SCRYPT, isKeyFile, unwrapMasterKey, wrapMasterKey, type KeyFile, type ScryptParams } from './key-file.ts';
+import { hex, keyFileKey, LAYOUT, nameOf } from './layout.ts';
+
+export interface InitOptions {
+  readonly passphrase: string;
+  readonly clock: Clock;
+  readonly scrypt?: ScryptParams;
+  readonly config?: Partial<Pick<RepositoryConfig, 'imageChunkSize' | 'packTargetSize' | 'zstdLevel'>>;
+}
+
+const json = { encode: (v: unknown) => new TextEncoder().encode(JSON.stringify(v)), decode: (b: Uint8Array) => JSON.parse(new TextDecoder().decode(b)) as unknown };
+
+/**
+ * An open repository: its store, its settings and the keys that open everything in it. Metadata
+ * objects (config, indexes, manifests) are zstd-compressed and sealed with their own key as
+ * associated data, so one cannot be passed off as another.
+ */
+export class Repository {
+  readonly store: BlobStore;
+  readonly config: RepositoryConfig;
+  readonly keys: RepositoryKeys;
+  readonly clock: Clock;
+  readonly #master: Uint8Array;
+
+  private constructor(store: BlobStore, config: RepositoryConfig, master: Uint8Array, clock: Clock) {
+    this.store = store;
+    this.config = config;
+    this.#master = master;
+    this.keys = deriveKeys(master);
+    this.clock = clock;
+  }
+
+  static async init(store: BlobStore, options: InitOptions): Promise<Repository> {
+    if (await store.stat(LAYOUT.config)) throw new ArcaError('RepositoryAlreadyExists', { location: store.location });
+    const now = options.clock.now();
+    const master = newMasterKey();
+    const config = newConfig(hex(randomBytes(16)), now, options.config);
+    const repo = new Repository(store, config, master, options.clock);
+    await repo.addKey(options.passphrase, options.scrypt);
+    // The config goes last: until it exists, the folder is not a repository and init can be rerun.
+    await store.put(LAYOUT.config, repo.sealObject(LAYOUT.config, config), { ifNotExists: true });
+    return repo;
+  }
+
+  static async open(store: BlobStore, options: { passphrase: string; clock: Clock }): Promise<Repository> {
+    const sealedConfig = await store.get(LAYOUT.config).catch((error: unknown) => {
+      if (isArcaError(error) && error.code === 'RepositoryBlobNotFound') throw new ArcaError('RepositoryNotFound', { location: store.location });
+      throw error;
+    });
+    for await (const info of store.list(LAYOUT.keys)) {
+      const file = json.decode(await store.get(info.key)) as unknown;
+      if (!isKeyFile(file)) continue;
+      const master = await unwrapMasterKey(file, options.passphrase);
+      if (!master) continue;
+      const keys = deriveKeys(master);
+      const config = openObject(keys, LAYOUT.config, sealedConfig) as RepositoryConfig;
+      if (!SUPPORTED_VERSIONS.includes(config.version)) {
+        throw new ArcaError('RepositoryVersionUnsupported', { location: store.location, version: config.version, supported: SUPPORTED_VERSIONS.join(', ') });
+      }
+      return new Repository(store, config, master, options.clock);
+    }
+    throw new ArcaError('RepositoryWrongPassphrase', { location: store.location });
+  }
+
+  /** Adds a key file for another passphrase; returns its id. Data is not rewritten. */
+  async addKey(passphrase: string, params: ScryptParams = DEFAULT_SCRYPT): Promise<string> {
+    const file = await wrapMasterKey(this.#master, passphrase, this.clock.now(), params);
+    const id = hex(randomBytes(8));
+    await this.store.put(keyFileKey(id), json.encode(file), { ifNotExists: true });
+    return id;
+  }
+
+  async listKeys(): Promise<{ id: string; created: string }[]> {
+    const out: { id: string; created: string }[] = [];
+    for await (const info of this.store.list(LAYOUT.keys)) {
+      const file = json.decode(await this.store.get(info.key)) as KeyFile;
+      out.push({ id: nameOf(info.key), created: file.created });
+    }
+    return out;
+  }
+
+  /** Removes a key file, refusing to remove the last one (that would lock everyone out). */
+  async removeKey(id: string): Promise<void> {
+    const keys = await this.listKeys();
+    if (!keys.some((k) => k.id === id)) throw new ArcaError('RepositoryBlobNotFound', { key: keyFileKey(id) });
+    if (keys.length <= 1) throw new ArcaError('UserErrorInvalidArgument', { name: 'key', reason: 'it is the only key of the repository' });
+    await this.store.delete(keyFileKey(id));
+  }
+
+  sealObject(key: string, value: unknown): Uint8Array {
+    return sealObject(this.keys, key, value);
+  }
+
+  openObject(key: string, sealed: Uint8Array): unknown {
+    return openObject(this.keys, key, sealed);
+  }
+
+  sealBytes(key: string, plain: Uint8Array): Uint8Array {
+    return sealBytes(this.keys, key, plain);
+  }
+
+  openBytes(key: string, sealed: Uint8Array): Uint8Array {
+    return openBytes(this.keys, key, sealed);
+  }
+
+  async saveObject(key: string, value: unknown, ifNotExists = true): Promise<void> {
+    await this.store.put(key, this.sealObject(key, value), { ifNotExists });
+  }
+
+  async loadObject(key: string): Promise<unknown> {
+    return this.openObject(key, await this.store.get(key));
+  }
+}
+
+function sealBytes(keys: RepositoryKeys, key: string, plain: Uint8Array): Uint8Array {
+  const packed = compress(plain) ?? plain;
+  const body = new Uint8Array(5 + packed.length);
+  body[0] = packed === plain ? 0 : 1;
+  new DataView(body.buffer).setUint32(1, plain.length, true);
+  body.set(packed, 5);
+  return seal(keys.data, body, roleAad('object', key));
+}
+
+function openBytes(keys: RepositoryKeys, key: string, sealed: Uint8Array): Uint8Array {
+  try {
+    const body = open(keys.data, sealed, roleAad('object', key));
+    const rawLength = new DataView(body.buffer, body.byteOffset, 5).getUint32(1, true);
+    return body[0] === 1 ? decompress(body.subarray(5), rawLength) : body.subarray(5);
+  } catch (error) {
+    const detail = error instanceof AuthenticationError ? 'it fails authentication (altered, or written by another repository)' : (error as Error).message;
+    throw new ArcaError('RepositoryMetadataCorrupt', { key, detail }, { cause: error });
+  }
+}
+
+function sealObject(keys: RepositoryKeys, key: string, value: unknown): Uint8Array {
+  return sealBytes(keys, key, json.encode(value));
+}
+
+function openObject(keys: RepositoryKeys, key: string, sealed: Uint8Array): unknown {
+  const plain = openBytes(keys, key, sealed);
+  try {
+    return json.decode(plain);
+  } catch (error) {
+    throw new ArcaError('RepositoryMetadataCorrupt', { key, detail: 'it is not valid JSON' }, { cause: error });
+  }
+}

@@ -1,0 +1,123 @@
+import { open, rm, type FileHandle } from 'node:fs/promises';
+import { ArcaError } from '../../core/errors/index.ts';
+import { isAllZero } from '../chunking/fixed-chunker.ts';
+import { loadIndex } from '../index/load-index.ts';
+import { diskChunkIds, readChunk } from '../points/chunk-reader.ts';
+import { loadPoint } from '../points/point-store.ts';
+import { isHole } from '../points/ref-list.ts';
+import { hex } from '../repository/layout.ts';
+import type { Repository } from '../repository/repository.ts';
+import type { ChunkWorkerPool } from '../workers/worker-pool.ts';
+
+export interface ImageRestoreOptions {
+  readonly pointId: string;
+  readonly disk: number;
+  readonly to: string;
+  readonly pool: ChunkWorkerPool;
+  readonly force?: boolean;
+  readonly signal?: AbortSignal;
+  readonly onProgress?: (progress: { bytesDone: number; bytesTotal: number }) => void;
+}
+
+export interface ImageRestoreResult {
+  readonly bytesWritten: number;
+  readonly bytesTotal: number;
+  readonly holes: number;
+  readonly seconds: number;
+}
+
+async function openTarget(path: string, force: boolean): Promise<FileHandle> {
+  try {
+    return await open(path, force ? 'w' : 'wx', 0o600);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'EEXIST') throw new ArcaError('RestoreTargetExists', { path }, { cause: error });
+    throw new ArcaError('ImageFileUnreadable', { path, reason: (error as Error).message }, { cause: error });
+  }
+}
+
+async function writeFully(file: FileHandle, data: Uint8Array, position: number): Promise<void> {
+  let done = 0;
+  while (done < data.length) {
+    const { bytesWritten } = await file.write(data, done, data.length - done, position + done);
+    done += bytesWritten;
+  }
+}
+
+/** Granularity of holes inside a stored chunk: zero runs this long are skipped, not written. */
+const SPARSE_BLOCK = 64 * 1024;
+
+/** Writes the non-zero runs of a chunk; the file was sized beforehand, so skipped runs read as zeros. */
+async function writeSparse(file: FileHandle, data: Uint8Array, position: number): Promise<void> {
+  let runStart = -1;
+  for (let at = 0; at < data.length; at += SPARSE_BLOCK) {
+    const block = data.subarray(at, Math.min(at + SPARSE_BLOCK, data.length));
+    const zero = isAllZero(block);
+    if (!zero && runStart < 0) runStart = at;
+    if (zero && runStart >= 0) {
+      await writeFully(file, data.subarray(runStart, at), position + runStart);
+      runStart = -1;
+    }
+  }
+  if (runStart >= 0) await writeFully(file, data.subarray(runStart), position + runStart);
+}
+
+/**
+ * Rebuilds one disk of a recovery point into a file. The file is sized first, so chunks that were
+ * zeros are never written and stay holes; stored chunks are fetched and opened on the workers with a
+ * bounded number in flight and written at their own offsets, in whatever order they arrive.
+ */
+export async function restoreImage(repo: Repository, options: ImageRestoreOptions): Promise<ImageRestoreResult> {
+  const started = performance.now();
+  const manifest = await loadPoint(repo, options.pointId, options.signal);
+  const disk = manifest.disks[options.disk];
+  if (!disk || !Number.isInteger(options.disk)) {
+    throw new ArcaError('RepositoryDiskNotInPoint', { point: options.pointId, disk: options.disk, count: manifest.disks.length });
+  }
+  const index = await loadIndex(repo, options.signal);
+  const file = await openTarget(options.to, options.force === true);
+  let complete = false;
+  try {
+    await file.truncate(disk.size);
+    const inFlight = new Set<Promise<void>>();
+    const depth = options.pool.size * 2 + 2;
+    let bytesWritten = 0;
+    let bytesDone = 0;
+    let holes = 0;
+    let failure: unknown;
+    let position = 0;
+    for await (const id of diskChunkIds(repo, index, options.pool, disk.refPieces, options.signal)) {
+      const at = position;
+      const length = Math.min(disk.chunkSize, disk.size - at);
+      position += disk.chunkSize;
+      if (isHole(id)) {
+        holes++;
+        bytesDone += length;
+        continue;
+      }
+      const task = readChunk(repo, index, options.pool, hex(id), options.signal)
+        .then(async (data) => {
+          await writeSparse(file, data, at);
+          bytesWritten += data.length;
+          bytesDone += data.length;
+          options.onProgress?.({ bytesDone, bytesTotal: disk.size });
+        })
+        .catch((error: unknown) => {
+          failure ??= error;
+        });
+      inFlight.add(task);
+      void task.finally(() => inFlight.delete(task));
+      if (inFlight.size >= depth) await Promise.race(inFlight);
+      if (failure !== undefined) throw failure;
+    }
+    await Promise.all(inFlight);
+    if (failure !== undefined) throw failure;
+    await file.sync();
+    complete = true;
+    options.onProgress?.({ bytesDone: disk.size, bytesTotal: disk.size });
+    return { bytesWritten, bytesTotal: disk.size, holes, seconds: (performance.now() - started) / 1000 };
+  } finally {
+    await file.close();
+    // A half-written image looks like a good one; remove it rather than leave it behind.
+    if (!complete) await rm(options.to, { force: true });
+  }
+}

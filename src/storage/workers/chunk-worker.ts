@@ -1,0 +1,36 @@
+import { parentPort, workerData } from 'node:worker_threads';
+import type { RepositoryKeys } from '../crypto/keys.ts';
+import { hashChunk, openChunk, sealChunk } from './chunk-work.ts';
+import type { WorkRequest, WorkResponse } from './messages.ts';
+
+const { keys, zstdLevel } = workerData as { keys: RepositoryKeys; zstdLevel: number };
+const port = parentPort;
+if (!port) throw new Error('chunk-worker.ts runs only as a worker thread');
+
+function handle(request: WorkRequest): { response: WorkResponse; transfer: ArrayBuffer[] } {
+  switch (request.op) {
+    case 'hash': {
+      const id = hashChunk(keys, request.data);
+      return { response: { seq: request.seq, ok: true, id, data: request.data }, transfer: [request.data.buffer as ArrayBuffer] };
+    }
+    case 'seal': {
+      const out = sealChunk(keys, zstdLevel, request.id, request.data);
+      return { response: { seq: request.seq, ok: true, ...out }, transfer: [out.sealed.buffer as ArrayBuffer] };
+    }
+    case 'open': {
+      const data = openChunk(keys, request.id, request.sealed, request.flags, request.rawLength, request.verifyId);
+      const copy = data.byteOffset === 0 && data.byteLength === data.buffer.byteLength ? data : data.slice();
+      return { response: { seq: request.seq, ok: true, data: copy }, transfer: [copy.buffer as ArrayBuffer] };
+    }
+  }
+}
+
+port.on('message', (request: WorkRequest) => {
+  try {
+    const { response, transfer } = handle(request);
+    port.postMessage(response, transfer);
+  } catch (error) {
+    const e = error as Error;
+    port.postMessage({ seq: request.seq, ok: false, name: e.name, message: e.message } satisfies WorkResponse);
+  }
+});

@@ -1,0 +1,19 @@
+/** Messages between the data path and its worker threads. Buffers travel by transfer, not copy. */
+export type WorkRequest =
+  | { readonly seq: number; readonly op: 'hash'; readonly data: Uint8Array }
+  | { readonly seq: number; readonly op: 'seal'; readonly id: Uint8Array; readonly data: Uint8Array }
+  | {
+      readonly seq: number;
+      readonly op: 'open';
+      readonly id: Uint8Array;
+      readonly sealed: Uint8Array;
+      readonly flags: number;
+      readonly rawLength: number;
+      readonly verifyId: boolean;
+    };
+
+export type WorkResponse =
+  | { readonly seq: number; readonly ok: true; readonly id: Uint8Array; readonly data: Uint8Array }
+  | { readonly seq: number; readonly ok: true; readonly sealed: Uint8Array; readonly rawLength: number; readonly flags: number }
+  | { readonly seq: number; readonly ok: true; readonly data: Uint8Array }
+  | { readonly seq: number; readonly ok: false; readonly name: string; readonly message: string };
