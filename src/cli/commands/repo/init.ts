@@ -21,10 +21,11 @@ export function initCommand(): Command {
   return repoOption(new Command('init'))
     .description('create an empty, encrypted repository')
     .option('--chunk-size <MiB>', 'fixed chunk size for disk images, in MiB (a power of two)', intIn('--chunk-size', 1, 64), 4)
+    .option('--pack-size <MiB>', 'target pack file size in MiB', intIn('--pack-size', 1, 64), 16)
     .option('--zstd-level <n>', 'zstd compression level', intIn('--zstd-level', 1, 19), 3)
     .option('--scrypt-cost <log2N>', 'passphrase stretching cost as a power of two (lower is faster and weaker)', intIn('--scrypt-cost', 14, 20), Math.log2(DEFAULT_SCRYPT.N))
     .addHelpText('after', '\nExample:\n  ARCA_PASSPHRASE=... arca repo init --repo /srv/arca-repo\n')
-    .action(async function (this: Command, opts: { repo: string; chunkSize: number; zstdLevel: number; scryptCost: number }) {
+    .action(async function (this: Command, opts: { repo: string; chunkSize: number; packSize: number; zstdLevel: number; scryptCost: number }) {
       if ((opts.chunkSize & (opts.chunkSize - 1)) !== 0) throw invalidArgument('--chunk-size', `${opts.chunkSize} is not a power of two`);
       const out = outputContext(this);
       const store = storeFor(opts.repo);
@@ -33,7 +34,7 @@ export function initCommand(): Command {
         passphrase,
         clock: systemClock,
         scrypt: { ...DEFAULT_SCRYPT, N: 2 ** opts.scryptCost },
-        config: { imageChunkSize: opts.chunkSize * MIB, zstdLevel: opts.zstdLevel },
+        config: { imageChunkSize: opts.chunkSize * MIB, packTargetSize: opts.packSize * MIB, zstdLevel: opts.zstdLevel },
       });
       if (out.format === 'json') return printJson(out, { location: store.location, ...repo.config });
       out.write(`Created repository ${repo.config.id} at ${store.location}\nKeep the passphrase safe: without it the data cannot be read.\n`);
