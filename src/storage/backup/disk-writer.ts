@@ -3,6 +3,7 @@ import type { PackUploader } from '../pack/pack-uploader.ts';
 import type { DiskManifest } from '../points/manifest.ts';
 import { HOLE, RefListBuilder } from '../points/ref-list.ts';
 import { hex } from '../repository/layout.ts';
+import { BufferPool } from '../workers/buffer-pool.ts';
 import type { ChunkWorkerPool } from '../workers/worker-pool.ts';
 import type { ImageSource } from './image-source.ts';
 
@@ -20,11 +21,15 @@ export interface DiskWriterDeps {
   readonly onProgress?: (progress: DiskProgress) => void;
 }
 
-/** Stores one chunk unless the repository has it already; resolves to its id. */
-async function storeChunk(deps: DiskWriterDeps, data: Uint8Array, counters: { bytesNew: number }): Promise<Uint8Array> {
+/** Stores one chunk unless the repository has it already; resolves to its id. The buffer goes back to `buffers`. */
+async function storeChunk(deps: DiskWriterDeps, buffers: BufferPool, data: Uint8Array, counters: { bytesNew: number }): Promise<Uint8Array> {
   const { id, data: returned } = await deps.pool.hash(data);
-  if (deps.uploader.has(hex(id))) return id;
+  if (deps.uploader.has(hex(id))) {
+    buffers.release(returned);
+    return id;
+  }
   const sealed = await deps.pool.seal(id, returned);
+  buffers.release(sealed.data);
   counters.bytesNew += sealed.rawLength;
   await deps.uploader.add(id, sealed);
   return id;
@@ -40,29 +45,31 @@ export async function writeDisk(name: string, image: ImageSource, deps: DiskWrit
   const refs = new RefListBuilder();
   const pieces: string[] = [];
   const window: Promise<Uint8Array>[] = [];
-  const depth = deps.pool.size * 2 + 2;
+  const depth = deps.pool.size * 2;
+  const buffers = new BufferPool(deps.chunkSize, depth + 1);
   let zeroChunks = 0;
   let chunkCount = 0;
   let bytesDone = 0;
 
   const commit = async (pending: Promise<Uint8Array>, length: number) => {
     const piece = refs.push(await pending);
-    if (piece) pieces.push(hex(await storeChunk(deps, piece, counters)));
+    if (piece) pieces.push(hex(await storeChunk(deps, buffers, piece, counters)));
     bytesDone += length;
     deps.onProgress?.({ bytesDone, bytesTotal: image.source.size, bytesNew: counters.bytesNew });
   };
 
   const lengths: number[] = [];
-  for await (const chunk of readFixedChunks(image.handle, image.source.size, deps.chunkSize, deps.signal)) {
+  for await (const chunk of readFixedChunks(image.handle, image.source.size, deps.chunkSize, deps.signal, (n) => buffers.acquire(n))) {
     chunkCount++;
     // Read the length now: handing the buffer to a worker detaches it.
     const length = chunk.data.length;
     let pending: Promise<Uint8Array>;
     if (isAllZero(chunk.data)) {
       zeroChunks++;
+      buffers.release(chunk.data);
       pending = Promise.resolve(HOLE);
     } else {
-      pending = storeChunk(deps, chunk.data, counters);
+      pending = storeChunk(deps, buffers, chunk.data, counters);
       // Failures surface when the chunk is committed; this only keeps them from being reported as unhandled first.
       pending.catch(() => undefined);
     }
@@ -72,7 +79,7 @@ export async function writeDisk(name: string, image: ImageSource, deps: DiskWrit
   }
   while (window.length > 0) await commit(window.shift() as Promise<Uint8Array>, lengths.shift() as number);
   const last = refs.finish();
-  if (last) pieces.push(hex(await storeChunk(deps, last, counters)));
+  if (last) pieces.push(hex(await storeChunk(deps, buffers, last, counters)));
 
   return {
     name,

@@ -17,7 +17,7 @@ export function isAllZero(data: Uint8Array): boolean {
 export interface ImageChunk {
   readonly index: number;
   readonly offset: number;
-  /** A fresh buffer per chunk: the consumer owns it and may transfer it to a worker. */
+  /** A buffer from `allocate`, owned by the consumer, who may transfer it to a worker. */
   readonly data: Uint8Array;
 }
 
@@ -25,11 +25,17 @@ export interface ImageChunk {
  * Reads an image of known size in order, one fixed-size chunk at a time (the last may be shorter).
  * Memory is bounded by the consumer: the next read starts only when it asks for the next chunk.
  */
-export async function* readFixedChunks(file: FileHandle, size: number, chunkSize = DEFAULT_IMAGE_CHUNK_SIZE, signal?: AbortSignal): AsyncGenerator<ImageChunk> {
+export async function* readFixedChunks(
+  file: FileHandle,
+  size: number,
+  chunkSize = DEFAULT_IMAGE_CHUNK_SIZE,
+  signal?: AbortSignal,
+  allocate: (length: number) => Uint8Array = (length) => new Uint8Array(length),
+): AsyncGenerator<ImageChunk> {
   for (let index = 0, offset = 0; offset < size; index++, offset += chunkSize) {
     signal?.throwIfAborted();
     const length = Math.min(chunkSize, size - offset);
-    const data = new Uint8Array(length);
+    const data = allocate(length);
     let filled = 0;
     while (filled < length) {
       const { bytesRead } = await file.read(data, filled, length - filled, offset + filled);

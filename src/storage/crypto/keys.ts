@@ -1,4 +1,5 @@
-import { createHmac, hkdfSync, randomBytes } from 'node:crypto';
+import { hkdfSync, randomBytes } from 'node:crypto';
+import { Blake3Hasher } from '@napi-rs/blake-hash';
 
 /**
  * The keys one repository uses, all derived from one random 32-byte master key with HKDF-SHA256, so
@@ -7,7 +8,7 @@ import { createHmac, hkdfSync, randomBytes } from 'node:crypto';
 export interface RepositoryKeys {
   /** AES-256-GCM key for every sealed object: chunks, pack headers, indexes, manifests, config. */
   readonly data: Uint8Array;
-  /** HMAC-SHA256 key that turns plaintext into chunk ids; equal data in two repositories gets different ids. */
+  /** Keyed-BLAKE3 key that turns plaintext into chunk ids; equal data in two repositories gets different ids. */
   readonly chunkId: Uint8Array;
   /** Seed of the content-defined chunker's gear table, so cut points do not reveal content either. */
   readonly chunker: Uint8Array;
@@ -29,7 +30,13 @@ export function deriveKeys(master: Uint8Array): RepositoryKeys {
 
 export const CHUNK_ID_BYTES = 32;
 
-/** The id of a chunk: HMAC-SHA256 of its plaintext under the repository's chunk-id key. */
+const asBuffer = (bytes: Uint8Array) => Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+
+/**
+ * The id of a chunk: BLAKE3 of its plaintext in keyed mode under the repository's chunk-id key.
+ * BLAKE3 is a PRF in keyed mode, like HMAC-SHA256, and hashes several times faster (SIMD), which
+ * matters because incremental backups hash every byte of every changed disk.
+ */
 export function chunkId(key: Uint8Array, plaintext: Uint8Array): Uint8Array {
-  return new Uint8Array(createHmac('sha256', key).update(plaintext).digest());
+  return new Uint8Array(Blake3Hasher.newKeyed(asBuffer(key)).update(asBuffer(plaintext)).digestBuffer());
 }

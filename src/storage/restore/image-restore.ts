@@ -7,6 +7,7 @@ import { loadPoint } from '../points/point-store.ts';
 import { isHole } from '../points/ref-list.ts';
 import { hex } from '../repository/layout.ts';
 import type { Repository } from '../repository/repository.ts';
+import { MemoryReleaser } from '../workers/release-memory.ts';
 import type { ChunkWorkerPool } from '../workers/worker-pool.ts';
 
 export interface ImageRestoreOptions {
@@ -85,6 +86,7 @@ export async function restoreImage(repo: Repository, options: ImageRestoreOption
     let holes = 0;
     let failure: unknown;
     let position = 0;
+    const releaser = new MemoryReleaser();
     for await (const id of diskChunkIds(repo, index, options.pool, disk.refPieces, options.signal)) {
       const at = position;
       const length = Math.min(disk.chunkSize, disk.size - at);
@@ -97,6 +99,7 @@ export async function restoreImage(repo: Repository, options: ImageRestoreOption
       const task = readChunk(repo, index, options.pool, hex(id), options.signal)
         .then(async (data) => {
           await writeSparse(file, data, at);
+          releaser.note(data.length);
           bytesWritten += data.length;
           bytesDone += data.length;
           options.onProgress?.({ bytesDone, bytesTotal: disk.size });

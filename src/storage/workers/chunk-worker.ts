@@ -2,6 +2,9 @@ import { parentPort, workerData } from 'node:worker_threads';
 import type { RepositoryKeys } from '../crypto/keys.ts';
 import { hashChunk, openChunk, sealChunk } from './chunk-work.ts';
 import type { WorkRequest, WorkResponse } from './messages.ts';
+import { MemoryReleaser } from './release-memory.ts';
+
+const releaser = new MemoryReleaser();
 
 const { keys, zstdLevel } = workerData as { keys: RepositoryKeys; zstdLevel: number };
 const port = parentPort;
@@ -15,7 +18,8 @@ function handle(request: WorkRequest): { response: WorkResponse; transfer: Array
     }
     case 'seal': {
       const out = sealChunk(keys, zstdLevel, request.id, request.data);
-      return { response: { seq: request.seq, ok: true, ...out }, transfer: [out.sealed.buffer as ArrayBuffer] };
+      // The plaintext goes back too, so that the reader can reuse its buffer.
+      return { response: { seq: request.seq, ok: true, ...out, data: request.data }, transfer: [out.sealed.buffer as ArrayBuffer, request.data.buffer as ArrayBuffer] };
     }
     case 'open': {
       const data = openChunk(keys, request.id, request.sealed, request.flags, request.rawLength, request.verifyId);
@@ -28,6 +32,7 @@ function handle(request: WorkRequest): { response: WorkResponse; transfer: Array
 port.on('message', (request: WorkRequest) => {
   try {
     const { response, transfer } = handle(request);
+    releaser.note('data' in request ? request.data.length : 'sealed' in request ? request.sealed.length : 0);
     port.postMessage(response, transfer);
   } catch (error) {
     const e = error as Error;

@@ -14,6 +14,6 @@ export type WorkRequest =
 
 export type WorkResponse =
   | { readonly seq: number; readonly ok: true; readonly id: Uint8Array; readonly data: Uint8Array }
-  | { readonly seq: number; readonly ok: true; readonly sealed: Uint8Array; readonly rawLength: number; readonly flags: number }
+  | { readonly seq: number; readonly ok: true; readonly sealed: Uint8Array; readonly rawLength: number; readonly flags: number; readonly data: Uint8Array }
   | { readonly seq: number; readonly ok: true; readonly data: Uint8Array }
   | { readonly seq: number; readonly ok: false; readonly name: string; readonly message: string };

@@ -23,7 +23,8 @@ export class ChunkWorkerPool {
   constructor(keys: RepositoryKeys, zstdLevel: number, size = Math.max(1, availableParallelism())) {
     this.size = size;
     for (let i = 0; i < size; i++) {
-      const worker = new Worker(new URL('./chunk-worker.ts', import.meta.url), { workerData: { keys, zstdLevel } });
+      // Small young generations: the workers' own objects are few; their big buffers live outside the heap.
+      const worker = new Worker(new URL('./chunk-worker.ts', import.meta.url), { workerData: { keys, zstdLevel }, resourceLimits: { maxYoungGenerationSizeMb: 4 } });
       worker.unref();
       this.#running.set(worker, new Map());
       worker.on('message', (response: WorkResponse) => this.#settle(worker, response));
@@ -36,8 +37,9 @@ export class ChunkWorkerPool {
     return this.#submit({ op: 'hash', data }, [data.buffer as ArrayBuffer]) as Promise<{ id: Uint8Array; data: Uint8Array }>;
   }
 
-  seal(id: Uint8Array, data: Uint8Array): Promise<SealedChunk> {
-    return this.#submit({ op: 'seal', id: id.slice(), data }, [data.buffer as ArrayBuffer]) as Promise<SealedChunk>;
+  /** Compresses and encrypts; `data` comes back untouched with the result, for reuse. */
+  seal(id: Uint8Array, data: Uint8Array): Promise<SealedChunk & { data: Uint8Array }> {
+    return this.#submit({ op: 'seal', id: id.slice(), data }, [data.buffer as ArrayBuffer]) as Promise<SealedChunk & { data: Uint8Array }>;
   }
 
   /**

@@ -1,6 +1,7 @@
 import { Command } from 'commander';
 import { invalidArgument } from '../../../core/errors/index.ts';
 import { systemClock } from '../../../platform/system-clock.ts';
+import { DEFAULT_ZSTD_LEVEL } from '../../../storage/compression.ts';
 import { DEFAULT_SCRYPT } from '../../../storage/repository/key-file.ts';
 import { Repository } from '../../../storage/repository/repository.ts';
 import { outputContext, printJson } from '../../output.ts';
@@ -22,7 +23,7 @@ export function initCommand(): Command {
     .description('create an empty, encrypted repository')
     .option('--chunk-size <MiB>', 'fixed chunk size for disk images, in MiB (a power of two)', intIn('--chunk-size', 1, 64), 4)
     .option('--pack-size <MiB>', 'target pack file size in MiB', intIn('--pack-size', 1, 64), 16)
-    .option('--zstd-level <n>', 'zstd compression level', intIn('--zstd-level', 1, 19), 3)
+    .option('--zstd-level <n>', 'zstd compression level', intIn('--zstd-level', 1, 19), DEFAULT_ZSTD_LEVEL)
     .option('--scrypt-cost <log2N>', 'passphrase stretching cost as a power of two (lower is faster and weaker)', intIn('--scrypt-cost', 14, 20), Math.log2(DEFAULT_SCRYPT.N))
     .addHelpText('after', '\nExample:\n  ARCA_PASSPHRASE=... arca repo init --repo /srv/arca-repo\n')
     .action(async function (this: Command, opts: { repo: string; chunkSize: number; packSize: number; zstdLevel: number; scryptCost: number }) {
