@@ -9,4 +9,23 @@ if (major < 24) {
   );
   process.exit(2);
 }
+
+// Commands that move disk data allocate and free buffers of several MiB on three threads. By
+// default glibc returns such blocks to the kernel and maps them again, a page fault per 4 KiB each
+// time; keeping them in the heap cuts a restore's system time by about a third. glibc reads these
+// settings only at start-up, so those commands replace themselves once with them set.
+const DATA_PATH_COMMANDS = new Set(['repo']);
+if (
+  process.platform === 'linux' &&
+  DATA_PATH_COMMANDS.has(process.argv[2] ?? '') &&
+  process.env.MALLOC_MMAP_THRESHOLD_ === undefined &&
+  typeof process.execve === 'function'
+) {
+  process.execve(process.execPath, [process.execPath, ...process.execArgv, ...process.argv.slice(1)], {
+    ...process.env,
+    MALLOC_MMAP_THRESHOLD_: String(64 * 1024 * 1024),
+    MALLOC_TRIM_THRESHOLD_: String(128 * 1024 * 1024),
+  });
+}
+
 await import('../src/main.ts');
