@@ -66,6 +66,20 @@ describe('arca repo (the real binary, real files)', () => {
     assert.match(result.stderr, /RepositoryNotFound/);
   });
 
+  it('changes the passphrase without rewriting data: the old one stops working, the new one restores', async () => {
+    const before = await runArca(['repo', 'stats', '--repo', repo, '-o', 'json'], PASS);
+    const changed = await runArca(['repo', 'key', 'passwd', '--repo', repo, '-o', 'json'], { ...PASS, ARCA_NEW_PASSPHRASE: 'the new one' });
+    assert.equal(changed.code, 0, changed.stderr);
+    assert.equal((await runArca(['repo', 'stats', '--repo', repo], PASS)).code, 5);
+    const after = await runArca(['repo', 'stats', '--repo', repo, '-o', 'json'], { ARCA_PASSPHRASE: 'the new one' });
+    assert.equal(after.code, 0, after.stderr);
+    const [b, a] = [JSON.parse(before.stdout), JSON.parse(after.stdout)] as { storedBytes: number; packs: number }[];
+    assert.equal(a?.storedBytes, b?.storedBytes);
+    assert.equal(a?.packs, b?.packs);
+    const back = await runArca(['repo', 'key', 'passwd', '--repo', repo], { ARCA_PASSPHRASE: 'the new one', ARCA_NEW_PASSPHRASE: PASS.ARCA_PASSPHRASE });
+    assert.equal(back.code, 0, back.stderr);
+  });
+
   it('fails verify with a non-zero exit when a pack is damaged', async () => {
     const copy = join(dir, 'damaged');
     await runArca(['repo', 'init', '--repo', copy, '--scrypt-cost', '14'], PASS);

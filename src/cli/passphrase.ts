@@ -44,3 +44,16 @@ export async function readPassphrase(location: string, confirm: boolean): Promis
   }
   return first;
 }
+
+/** A new passphrase: ARCA_NEW_PASSPHRASE, else asked twice on the terminal. */
+export async function readNewPassphrase(location: string): Promise<string> {
+  const fromEnv = process.env.ARCA_NEW_PASSPHRASE;
+  if (fromEnv !== undefined && fromEnv !== '') return fromEnv;
+  if (!process.stdin.isTTY) throw new ArcaError('RepositoryPassphraseMissing', { location });
+  const first = await askHidden(`New passphrase for ${location}: `);
+  if (first === '') throw new ArcaError('RepositoryPassphraseMissing', { location });
+  if ((await askHidden('Type it again: ')) !== first) {
+    throw new ArcaError('UserErrorInvalidArgument', { name: 'passphrase', reason: 'the two entries differ' });
+  }
+  return first;
+}

@@ -28,6 +28,8 @@ export class Repository {
   readonly config: RepositoryConfig;
   readonly keys: RepositoryKeys;
   readonly clock: Clock;
+  /** The key file that opened this repository (after init: the first one). */
+  keyId = '';
   readonly #master: Uint8Array;
 
   private constructor(store: BlobStore, config: RepositoryConfig, master: Uint8Array, clock: Clock) {
@@ -44,7 +46,7 @@ export class Repository {
     const master = newMasterKey();
     const config = newConfig(hex(randomBytes(16)), now, options.config);
     const repo = new Repository(store, config, master, options.clock);
-    await repo.addKey(options.passphrase, options.scrypt);
+    repo.keyId = await repo.addKey(options.passphrase, options.scrypt);
     // The config goes last: until it exists, the folder is not a repository and init can be rerun.
     await store.put(LAYOUT.config, repo.sealObject(LAYOUT.config, config), { ifNotExists: true });
     return repo;
@@ -65,7 +67,9 @@ export class Repository {
       if (!SUPPORTED_VERSIONS.includes(config.version)) {
         throw new ArcaError('RepositoryVersionUnsupported', { location: store.location, version: config.version, supported: SUPPORTED_VERSIONS.join(', ') });
       }
-      return new Repository(store, config, master, options.clock);
+      const repo = new Repository(store, config, master, options.clock);
+      repo.keyId = nameOf(info.key);
+      return repo;
     }
     throw new ArcaError('RepositoryWrongPassphrase', { location: store.location });
   }

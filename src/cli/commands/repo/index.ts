@@ -2,6 +2,7 @@ import { Command } from 'commander';
 import { backupImageCommand } from './backup-image.ts';
 import { forgetCommand } from './forget.ts';
 import { initCommand } from './init.ts';
+import { keyCommand } from './key.ts';
 import { pruneCommand } from './prune.ts';
 import { restoreImageCommand } from './restore-image.ts';
 import { statsCommand } from './stats.ts';
@@ -17,5 +18,6 @@ export function repoCommand(): Command {
     .addCommand(verifyCommand())
     .addCommand(forgetCommand())
     .addCommand(pruneCommand())
-    .addCommand(statsCommand());
+    .addCommand(statsCommand())
+    .addCommand(keyCommand());
 }
