@@ -18,7 +18,7 @@ const DATA_PATH_COMMANDS = new Set(['repo']);
 if (
   process.platform === 'linux' &&
   DATA_PATH_COMMANDS.has(process.argv[2] ?? '') &&
-  process.env.MALLOC_MMAP_THRESHOLD_ === undefined &&
+  process.env['MALLOC_MMAP_THRESHOLD_'] === undefined &&
   typeof process.execve === 'function'
 ) {
   process.execve(process.execPath, [process.execPath, ...process.execArgv, ...process.argv.slice(1)], {

@@ -67,13 +67,13 @@ describe('arca repo (the real binary, real files)', () => {
   });
 
   it('changes the passphrase without rewriting data: the old one stops working, the new one restores', async () => {
-    const before = await runArca(['repo', 'stats', '--repo', repo, '-o', 'json'], PASS);
+    const statsBefore = await runArca(['repo', 'stats', '--repo', repo, '-o', 'json'], PASS);
     const changed = await runArca(['repo', 'key', 'passwd', '--repo', repo, '-o', 'json'], { ...PASS, ARCA_NEW_PASSPHRASE: 'the new one' });
     assert.equal(changed.code, 0, changed.stderr);
     assert.equal((await runArca(['repo', 'stats', '--repo', repo], PASS)).code, 5);
-    const after = await runArca(['repo', 'stats', '--repo', repo, '-o', 'json'], { ARCA_PASSPHRASE: 'the new one' });
-    assert.equal(after.code, 0, after.stderr);
-    const [b, a] = [JSON.parse(before.stdout), JSON.parse(after.stdout)] as { storedBytes: number; packs: number }[];
+    const statsAfter = await runArca(['repo', 'stats', '--repo', repo, '-o', 'json'], { ARCA_PASSPHRASE: 'the new one' });
+    assert.equal(statsAfter.code, 0, statsAfter.stderr);
+    const [b, a] = [JSON.parse(statsBefore.stdout), JSON.parse(statsAfter.stdout)] as { storedBytes: number; packs: number }[];
     assert.equal(a?.storedBytes, b?.storedBytes);
     assert.equal(a?.packs, b?.packs);
     const back = await runArca(['repo', 'key', 'passwd', '--repo', repo], { ARCA_PASSPHRASE: 'the new one', ARCA_NEW_PASSPHRASE: PASS.ARCA_PASSPHRASE });
