@@ -83,5 +83,6 @@ describe(`arca repo backup-image killed with SIGKILL (${ITERATIONS} times)`, () 
     const report = JSON.parse(verify.stdout) as { problems: unknown[]; unindexedPacks: unknown[] };
     assert.deepEqual(report.problems, []);
     assert.deepEqual(report.unindexedPacks, [], 'prune removed packs left unindexed by the kills');
+    assert.equal(await files(join(repo, '.tmp~')), 0, 'prune removed the temporary files of killed writes');
   });
 });

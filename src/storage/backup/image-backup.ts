@@ -52,6 +52,45 @@ async function excludedChunks(repo: Repository, index: Awaited<ReturnType<typeof
   return excluded;
 }
 
+/** Backs up each disk in turn into `uploader`, reusing unchanged image files' chunk lists. */
+async function backupDisks(
+  repo: Repository,
+  options: ImageBackupOptions,
+  uploader: PackUploader,
+  previous: ReadonlyMap<string, DiskManifest>,
+  excluded: ReadonlySet<string>,
+): Promise<{ disks: DiskManifest[]; bytesRead: number; bytesNew: number }> {
+  const disks: DiskManifest[] = [];
+  let bytesRead = 0;
+  let bytesNew = 0;
+  for (const [n, path] of options.paths.entries()) {
+    const image = await openImage(path);
+    try {
+      const before = previous.get(path);
+      const reusable = before && unchanged(before.source, image.source) && before.chunkSize === repo.config.imageChunkSize && before.refPieces.every((p) => !excluded.has(p));
+      if (reusable) {
+        disks.push({ ...before, name: basename(path) });
+        options.onProgress?.({ disk: n, path, bytesDone: image.source.size, bytesTotal: image.source.size, bytesNew: 0 });
+        continue;
+      }
+      const { bytesNew: diskNew, ...disk } = await writeDisk(basename(path), image, {
+        pool: options.pool,
+        uploader,
+        chunkSize: repo.config.imageChunkSize,
+        signal: options.signal,
+        onProgress: (p) => options.onProgress?.({ disk: n, path, ...p }),
+      });
+      disks.push(disk);
+      bytesRead += image.source.size;
+      bytesNew += diskNew;
+    } finally {
+      await image.handle.close();
+    }
+  }
+  await uploader.flush();
+  return { disks, bytesRead, bytesNew };
+}
+
 /**
  * Backs up disk images as one recovery point. Chunks land in packs as they fill (each pack with its
  * own index file), and the manifest is written last: until it exists the point does not, and what
@@ -65,34 +104,10 @@ export async function backupImages(repo: Repository, options: ImageBackupOptions
     const excluded = await excludedChunks(repo, index);
     const uploader = new PackUploader(repo, index, { signal: options.signal, excluded });
     const previous = options.skipUnchanged === false ? new Map<string, DiskManifest>() : await previousDisks(repo, options.paths, options.signal);
-    const disks: DiskManifest[] = [];
-    let bytesRead = 0;
-    let bytesNew = 0;
-    for (const [n, path] of options.paths.entries()) {
-      const image = await openImage(path);
-      try {
-        const before = previous.get(path);
-        const reusable = before && unchanged(before.source, image.source) && before.chunkSize === repo.config.imageChunkSize && before.refPieces.every((p) => !excluded.has(p));
-        if (reusable) {
-          disks.push({ ...before, name: basename(path) });
-          options.onProgress?.({ disk: n, path, bytesDone: image.source.size, bytesTotal: image.source.size, bytesNew: 0 });
-          continue;
-        }
-        const { bytesNew: diskNew, ...disk } = await writeDisk(basename(path), image, {
-          pool: options.pool,
-          uploader,
-          chunkSize: repo.config.imageChunkSize,
-          signal: options.signal,
-          onProgress: (p) => options.onProgress?.({ disk: n, path, ...p }),
-        });
-        disks.push(disk);
-        bytesRead += image.source.size;
-        bytesNew += diskNew;
-      } finally {
-        await image.handle.close();
-      }
-    }
-    await uploader.flush();
+    const { disks, bytesRead, bytesNew } = await backupDisks(repo, options, uploader, previous, excluded).catch(async (error: unknown) => {
+      await uploader.discard();
+      throw error;
+    });
     const id = timeId(repo.clock.now(), randomBytes(4));
     const seconds = (performance.now() - started) / 1000;
     const draft = { version: MANIFEST_VERSION, id, time: inflight.startedAt.toISOString(), metadata: options.metadata ?? {}, disks };

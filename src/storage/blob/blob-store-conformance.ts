@@ -2,8 +2,9 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { isArcaError } from '../../core/errors/index.ts';
 import type { BlobStore } from './blob-store.ts';
+import { describeWriterConformance } from './blob-writer-conformance.ts';
 import { INVALID_KEYS, INVALID_PREFIXES, RANGES } from './conformance-cases.ts';
-import { assertSameBytes, collect, keysOf, MiB, noise, observe, rejectsWithCode, text } from './conformance-helpers.ts';
+import { assertSameBytes, collect, keysOf, MiB, noise, observe, rejectsWithCode, text, type StoreTest } from './conformance-helpers.ts';
 import { sameBytes } from './same-bytes.ts';
 
 export interface BlobStoreFixture {
@@ -16,7 +17,7 @@ export interface BlobStoreFixture {
  * a fresh, empty store per test and a way to throw it away.
  */
 export function describeBlobStoreConformance(name: string, factory: () => Promise<BlobStoreFixture>): void {
-  const test = (title: string, body: (store: BlobStore) => Promise<void>) =>
+  const test: StoreTest = (title, body) =>
     it(title, async () => {
       const { store, cleanup } = await factory();
       try {
@@ -200,8 +201,9 @@ export function describeBlobStoreConformance(name: string, factory: () => Promis
 
     describe('invalid keys', () => {
       for (const [key, what] of INVALID_KEYS) {
-        test(`${what} is refused by put, get, stat and delete`, async (store) => {
+        test(`${what} is refused by put, get, stat, delete and create`, async (store) => {
           await rejectsWithCode(store.put(key, text('x')), 'UserErrorInvalidArgument');
+          await rejectsWithCode(store.create(key), 'UserErrorInvalidArgument');
           await rejectsWithCode(store.put(key, text('x'), { ifNotExists: true }), 'UserErrorInvalidArgument');
           await rejectsWithCode(store.get(key), 'UserErrorInvalidArgument');
           await rejectsWithCode(store.stat(key), 'UserErrorInvalidArgument');
@@ -225,9 +227,12 @@ export function describeBlobStoreConformance(name: string, factory: () => Promis
         await assert.rejects(store.stat('present', { signal }), isReason);
         await assert.rejects(collect(store.list('', { signal })), isReason);
         await assert.rejects(store.delete('present', { signal }), isReason);
+        await assert.rejects(store.create('absent', { signal }), isReason);
         assert.equal(await store.stat('absent'), undefined);
         assert.deepEqual(await keysOf(store.list('')), ['present']);
       });
     });
+
+    describeWriterConformance(test);
   });
 }

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import type { BlobInfo, BlobStore } from './blob-store.ts';
+import type { BlobInfo, BlobStore, BlobWriter } from './blob-store.ts';
 import { rejectsWithCode, text } from './conformance-helpers.ts';
 import { ConcurrencyLimitedBlobStore } from './concurrency-limited-blob-store.ts';
 import { FaultInjectingBlobStore } from './fault-injecting-blob-store.ts';
@@ -45,6 +45,9 @@ class GatedBlobStore implements BlobStore {
   }
   async *list(): AsyncGenerator<BlobInfo> {}
   async delete(): Promise<void> {}
+  async create(): Promise<BlobWriter> {
+    throw new Error('GatedBlobStore gates gets only');
+  }
 }
 
 describe('ConcurrencyLimitedBlobStore', () => {
@@ -102,6 +105,59 @@ describe('ConcurrencyLimitedBlobStore', () => {
     const store = new ConcurrencyLimitedBlobStore(faults, 1);
     await rejectsWithCode(store.put('data/aa/x', text('x')), 'RepositoryPermissionDenied');
     await store.put('data/aa/x', text('x'));
+    assert.deepEqual(store.load, { running: 0, waiting: 0 });
+  });
+
+  it('lets a writer hold one permit from create until it commits, or until it aborts', async () => {
+    const store = new ConcurrencyLimitedBlobStore(new MemoryBlobStore(), 1);
+    const writer = await store.create('packs/p');
+    const get = store.get('packs/p');
+    assert.deepEqual(store.load, { running: 1, waiting: 1 });
+    await writer.write(text('pa'));
+    await writer.write(text('ck'));
+    await writer.commit();
+    assert.deepEqual(await get, text('pack'), 'the queued get ran after the commit');
+    const second = await store.create('packs/q');
+    assert.deepEqual(store.load, { running: 1, waiting: 0 });
+    await second.abort();
+    await second.abort();
+    assert.deepEqual(store.load, { running: 0, waiting: 0 });
+  });
+
+  it('gives a writer\'s permit back when a failed write or commit aborts it', async () => {
+    const faults = new FaultInjectingBlobStore(new MemoryBlobStore());
+    faults.addFault({ kind: 'fail', code: 'RepositoryPermissionDenied', operations: ['write'], once: true });
+    faults.addFault({ kind: 'fail', code: 'RepositoryStoreFull', operations: ['commit'], once: true });
+    const store = new ConcurrencyLimitedBlobStore(faults, 1);
+    const first = await store.create('packs/p');
+    await rejectsWithCode(first.write(text('x')), 'RepositoryPermissionDenied');
+    assert.deepEqual(store.load, { running: 0, waiting: 0 });
+    const second = await store.create('packs/p');
+    await rejectsWithCode(second.commit(), 'RepositoryStoreFull');
+    assert.deepEqual([second.state, store.load], ['aborted', { running: 0, waiting: 0 }]);
+  });
+
+  it('gives a writer\'s permit back when its signal aborts, so queued calls go on', async () => {
+    const store = new ConcurrencyLimitedBlobStore(new MemoryBlobStore(), 1);
+    const controller = new AbortController();
+    const writer = await store.create('packs/p', { signal: controller.signal });
+    await writer.write(text('never committed'));
+    const queued = store.stat('packs/p');
+    controller.abort(new Error('cancelled'));
+    assert.equal(await queued, undefined);
+    assert.equal(writer.state, 'aborted');
+    assert.deepEqual(store.load, { running: 0, waiting: 0 });
+  });
+
+  it('drops a create that waits for a permit when its signal aborts', async () => {
+    const store = new ConcurrencyLimitedBlobStore(new MemoryBlobStore(), 1);
+    const holder = await store.create('packs/a');
+    const controller = new AbortController();
+    const reason = new Error('cancelled');
+    const waiting = store.create('packs/b', { signal: controller.signal });
+    controller.abort(reason);
+    await assert.rejects(waiting, (error: unknown) => error === reason);
+    await holder.abort();
     assert.deepEqual(store.load, { running: 0, waiting: 0 });
   });
 

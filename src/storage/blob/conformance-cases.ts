@@ -1,3 +1,5 @@
+import { MiB } from './conformance-helpers.ts';
+
 /** The tables the conformance suite runs through. */
 
 /** Keys every store refuses, each with what makes it wrong. */
@@ -27,3 +29,20 @@ export const RANGES: readonly { name: string; offset: number; length: number; ex
   { name: 'a range starting beyond the end is empty', offset: 500, length: 5, expect: [100, 100] },
   { name: 'a range of length zero is empty', offset: 10, length: 0, expect: [10, 10] },
 ];
+
+/**
+ * Splits `total` bytes into the [start, end) pieces a writer writes: empty writes, hundreds of
+ * small ones of odd sizes, a few large ones that cross MiB boundaries, and the rest at the end.
+ */
+export function writePieces(total: number): [number, number][] {
+  const sizes = [0];
+  for (let i = 1; i <= 300; i += 1) sizes.push(i % 50 === 0 ? 0 : (i * 7919) % 4096);
+  sizes.push(8 * MiB, 0, 3 * MiB + 12_345);
+  for (let i = 1; i <= 300; i += 1) sizes.push((i * 104_729) % 65_536);
+  sizes.push(MiB - 1);
+  const used = sizes.reduce((sum, size) => sum + size, 0);
+  if (used > total) throw new RangeError(`${total} bytes are fewer than the ${used} the fixed pieces need`);
+  sizes.push(total - used, 0);
+  let start = 0;
+  return sizes.map((size) => [start, (start += size)]);
+}

@@ -1,10 +1,13 @@
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { isArcaError, type CatalogCode } from '../../core/errors/index.ts';
-import type { BlobInfo } from './blob-store.ts';
+import type { BlobInfo, BlobStore } from './blob-store.ts';
 import { sameBytes } from './same-bytes.ts';
 
 export const MiB = 1 << 20;
+
+/** Declares one conformance test that runs `body` against a fresh, empty store. */
+export type StoreTest = (title: string, body: (store: BlobStore) => Promise<void>) => void;
 
 export function text(value: string): Uint8Array {
   return new TextEncoder().encode(value);
@@ -25,7 +28,7 @@ export async function keysOf(listing: AsyncIterable<BlobInfo>): Promise<string[]
   return (await collect(listing)).map((info) => info.key).toSorted();
 }
 
-/** Asserts `work` rejects with an ArcaError of `code`; returns it for further checks. */
+/** Asserts `work` rejects with an ArcaError of `code`. */
 export async function rejectsWithCode(work: Promise<unknown>, code: CatalogCode): Promise<void> {
   await assert.rejects(work, (error: unknown) => {
     assert.ok(isArcaError(error), `expected ArcaError ${code}, got ${String(error)}`);
@@ -46,4 +49,9 @@ export async function observe(read: () => Promise<Uint8Array>): Promise<Uint8Arr
     if (isArcaError(error) && error.code === 'RepositoryBlobNotFound') return undefined;
     throw error;
   }
+}
+
+/** Asserts `work` rejects with exactly `reason`, as calls cut short by an AbortSignal do. */
+export async function rejectsWithReason(work: Promise<unknown>, reason: unknown): Promise<void> {
+  await assert.rejects(work, (error: unknown) => error === reason);
 }

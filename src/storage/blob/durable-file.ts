@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { mkdir, open, rm } from 'node:fs/promises';
+import { mkdir, open, rm, type FileHandle } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { errnoOf } from './fs-error.ts';
 
@@ -12,8 +12,7 @@ export const IO_CHUNK_BYTES = 1 << 20;
  * behind, which is why it lives in a folder of its own that is swept by age.
  */
 export async function writeTemporaryFile(folder: string, data: Uint8Array, signal?: AbortSignal): Promise<string> {
-  const path = join(folder, `${randomBytes(8).toString('hex')}.tmp`);
-  const handle = await onDemandFolder(folder, () => open(path, 'wx', 0o644));
+  const { path, handle } = await openTemporaryFile(folder);
   try {
     for (let offset = 0; offset < data.length; ) {
       signal?.throwIfAborted();
@@ -29,6 +28,13 @@ export async function writeTemporaryFile(folder: string, data: Uint8Array, signa
     throw error;
   }
   return path;
+}
+
+/** Creates a new, uniquely named, empty file in `folder` (made if missing) and opens it for writing. */
+export async function openTemporaryFile(folder: string): Promise<{ path: string; handle: FileHandle }> {
+  const path = join(folder, `${randomBytes(8).toString('hex')}.tmp`);
+  const handle = await onDemandFolder(folder, () => open(path, 'wx', 0o644));
+  return { path, handle };
 }
 
 /**

@@ -18,7 +18,7 @@ describe('FaultInjectingBlobStore', () => {
     await rejectsWithCode(faults.stat('a'), 'RepositoryStoreUnavailable');
     assert.equal(await faults.stat('a'), undefined);
     await faults.get('a').catch(() => undefined);
-    assert.deepEqual(faults.calls, { put: 0, get: 1, stat: 3, list: 0, delete: 0 });
+    assert.deepEqual(faults.calls, { put: 0, get: 1, stat: 3, list: 0, delete: 0, create: 0, write: 0, commit: 0 });
   });
 
   it('fails calls whose key starts with a prefix or matches a RegExp, and no others', async () => {
@@ -94,7 +94,70 @@ describe('FaultInjectingBlobStore', () => {
     await rejectsWithCode(faults.corrupt('packs/p', 4), 'UserErrorInvalidArgument');
     await rejectsWithCode(faults.corrupt('packs/p', 0, 8), 'UserErrorInvalidArgument');
     await rejectsWithCode(faults.corrupt('packs/missing', 0), 'RepositoryBlobNotFound');
-    assert.deepEqual(faults.calls, { put: 0, get: 0, stat: 0, list: 0, delete: 0 });
+    assert.deepEqual(faults.calls, { put: 0, get: 0, stat: 0, list: 0, delete: 0, create: 0, write: 0, commit: 0 });
+  });
+
+  it('applies fail rules to a writer\'s create, write and commit, and counts each call', async () => {
+    const { memory, faults } = harness();
+    faults.addFault({ kind: 'fail', code: 'RepositoryPermissionDenied', operations: ['create'], key: 'index/' });
+    faults.addFault({ kind: 'fail', code: 'RepositoryStoreUnavailable', operations: ['commit'], nth: 1 });
+    await rejectsWithCode(faults.create('index/i1'), 'RepositoryPermissionDenied');
+    const writer = await faults.create('packs/p');
+    await writer.write(text('pa'));
+    await writer.write(text('ck'));
+    await rejectsWithCode(writer.commit(), 'RepositoryStoreUnavailable');
+    assert.equal(writer.state, 'committing', 'a transient commit failure leaves the bytes for another try');
+    assert.equal(await memory.stat('packs/p'), undefined);
+    await writer.commit();
+    assert.deepEqual(await memory.get('packs/p'), text('pack'));
+    assert.deepEqual(faults.calls, { put: 0, get: 0, stat: 0, list: 0, delete: 0, create: 2, write: 2, commit: 2 });
+  });
+
+  it('aborts a writer whose write fails, before or after the bytes reach the store: nothing is visible', async () => {
+    for (const afterCall of [false, true]) {
+      const { memory, faults } = harness();
+      faults.addFault({ kind: 'fail', code: 'RepositoryStoreUnavailable', operations: ['write'], nth: 2, afterCall });
+      const writer = await faults.create('packs/p');
+      await writer.write(text('one'));
+      await rejectsWithCode(writer.write(text('two')), 'RepositoryStoreUnavailable');
+      assert.equal(writer.state, 'aborted');
+      await rejectsWithCode(writer.write(text('three')), 'UserErrorInvalidArgument');
+      assert.deepEqual(await keysOf(memory.list('')), []);
+    }
+  });
+
+  it('tears a writer at commit: a transient failure, the writer aborted and nothing visible', async () => {
+    const { memory, faults } = harness();
+    const torn = faults.addFault({ kind: 'torn-put', key: 'packs/' });
+    const writer = await faults.create('packs/p');
+    await writer.write(text('half'));
+    await rejectsWithCode(writer.commit(), 'RepositoryStoreUnavailable');
+    assert.deepEqual([writer.state, torn.fired], ['aborted', 1]);
+    assert.equal(await memory.stat('packs/p'), undefined);
+  });
+
+  it('counts the bytes of writes and puts against one disk-full budget, and aborts the writer that passes it', async () => {
+    const { memory, faults } = harness();
+    faults.addFault({ kind: 'disk-full', afterBytes: 10 });
+    await faults.put('a', new Uint8Array(4));
+    const writer = await faults.create('b');
+    await writer.write(new Uint8Array(3));
+    await writer.write(new Uint8Array(3));
+    await rejectsWithCode(writer.write(new Uint8Array(1)), 'RepositoryStoreFull');
+    assert.equal(writer.state, 'aborted');
+    await rejectsWithCode(faults.put('c', new Uint8Array(1)), 'RepositoryStoreFull');
+    assert.deepEqual(await keysOf(memory.list('')), ['a']);
+  });
+
+  it('with afterCall on commit, places the object and then loses the reply', async () => {
+    const { memory, faults } = harness();
+    faults.addFault({ kind: 'fail', code: 'RepositoryStoreUnavailable', operations: ['commit'], afterCall: true, once: true });
+    const writer = await faults.create('locks/l');
+    await writer.write(text('mine'));
+    await rejectsWithCode(writer.commit(), 'RepositoryStoreUnavailable');
+    assert.deepEqual(await memory.get('locks/l'), text('mine'));
+    await writer.commit();
+    assert.equal(writer.state, 'committed');
   });
 
   it('refuses rules with a call number or byte budget that cannot be', () => {

@@ -1,17 +1,20 @@
 import { invalidArgument, type ArcaError } from '../../core/errors/index.ts';
 import { BLOB_OPERATIONS, listTarget, type BlobOperation } from './blob-operation.ts';
-import type { BlobInfo, BlobStore, CallOptions, GetOptions, PutOptions } from './blob-store.ts';
+import type { BlobInfo, BlobStore, BlobWriter, CallOptions, GetOptions, PutOptions } from './blob-store.ts';
 import { ActiveFault, faultError, type FaultHandle, type FaultRule } from './fault-rule.ts';
+import { GuardedBlobWriter, type WriterSteps } from './guarded-blob-writer.ts';
 
 interface DueFault {
   readonly error: ArcaError;
   readonly afterCall: boolean;
+  readonly torn: boolean;
 }
 
 /**
  * Passes calls to an inner store and fails those that match rules added while a test runs, so
  * every storage error code can be produced on demand. It also counts calls per operation and can
  * flip a bit of a stored object, for tests of verification. With no rules it changes nothing.
+ * Writers go through it too: create, each write and each commit are calls that rules match.
  */
 export class FaultInjectingBlobStore implements BlobStore {
   readonly location: string;
@@ -55,7 +58,7 @@ export class FaultInjectingBlobStore implements BlobStore {
     const due = this.#due('put', key, data.length);
     if (due && !due.afterCall) throw due.error;
     await this.#inner.put(key, data, options);
-    for (const fault of this.#faults) if (fault.appliesTo('put', key)) fault.bytes += data.length;
+    this.#countBytes('put', key, data.length);
     if (due) throw due.error;
   }
 
@@ -76,6 +79,34 @@ export class FaultInjectingBlobStore implements BlobStore {
 
   delete(key: string, options?: CallOptions): Promise<void> {
     return this.#call('delete', key, () => this.#inner.delete(key, options));
+  }
+
+  async create(key: string, options?: PutOptions): Promise<BlobWriter> {
+    const inner = await this.#call('create', key, () => this.#inner.create(key, options));
+    return new GuardedBlobWriter(key, this.#faultySteps(inner), options?.signal);
+  }
+
+  /** A writer's steps, each a call the rules see; a torn commit aborts the inner writer. */
+  #faultySteps(inner: BlobWriter): WriterSteps {
+    return {
+      append: async (data) => {
+        const due = this.#due('write', inner.key, data.length);
+        if (due && !due.afterCall) throw due.error;
+        await inner.write(data);
+        this.#countBytes('write', inner.key, data.length);
+        if (due) throw due.error;
+      },
+      publish: async () => {
+        const due = this.#due('commit', inner.key, 0);
+        if (due?.torn) await inner.abort();
+        if (due && !due.afterCall) throw due.error;
+        await inner.commit();
+        if (due) throw due.error;
+      },
+      // After a lost reply (afterCall) the inner writer is committed, and committing again is a no-op.
+      canRetryPublish: () => inner.state !== 'aborted',
+      discard: () => inner.abort(),
+    };
   }
 
   async #call<T>(operation: BlobOperation, key: string, call: () => Promise<T>): Promise<T> {
@@ -99,7 +130,11 @@ export class FaultInjectingBlobStore implements BlobStore {
     if (fault.rule.once) this.#drop(fault);
     const target = operation === 'list' ? listTarget(key) : key;
     const error = faultError(fault.rule, operation, target, this.location, this.#calls[operation]);
-    return { error, afterCall: fault.rule.kind === 'fail' && fault.rule.afterCall === true };
+    return { error, afterCall: fault.rule.kind === 'fail' && fault.rule.afterCall === true, torn: fault.rule.kind === 'torn-put' };
+  }
+
+  #countBytes(operation: 'put' | 'write', key: string, size: number): void {
+    for (const fault of this.#faults) if (fault.appliesTo(operation, key)) fault.bytes += size;
   }
 
   #drop(fault: ActiveFault): void {

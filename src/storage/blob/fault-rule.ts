@@ -15,7 +15,10 @@ export interface FaultMatch {
 export interface FailFault extends FaultMatch {
   readonly kind: 'fail';
   readonly code: CatalogCode;
-  /** The calls it applies to; all when left out. The other kinds apply to put only. */
+  /**
+   * The calls it applies to; all when left out. A failed write aborts its writer; a failed commit
+   * leaves it `committing` when the code is retryable, so commit may be tried again.
+   */
   readonly operations?: readonly BlobOperation[];
   /**
    * The call reaches the inner store first and then fails, as when a reply is lost after the store
@@ -24,18 +27,30 @@ export interface FailFault extends FaultMatch {
   readonly afterCall?: boolean;
 }
 
-/** A put that dies halfway: nothing reaches the store and the caller sees a transient failure. */
+/**
+ * A put that dies halfway: nothing reaches the store and the caller sees a transient failure. For
+ * a writer it fires at commit: the writer is aborted, nothing is visible, the failure is transient.
+ */
 export interface TornPutFault extends FaultMatch {
   readonly kind: 'torn-put';
 }
 
-/** Puts fail with RepositoryStoreFull, writing nothing, once they would pass `afterBytes` in all. */
+/**
+ * Puts and writer writes fail with RepositoryStoreFull, writing nothing, once they would pass
+ * `afterBytes` in all. A writer's bytes count as each write goes through, committed or not.
+ */
 export interface DiskFullFault extends FaultMatch {
   readonly kind: 'disk-full';
   readonly afterBytes: number;
 }
 
 export type FaultRule = FailFault | TornPutFault | DiskFullFault;
+
+/** The calls the kinds other than `fail` apply to. */
+const KIND_OPERATIONS: Readonly<Record<'torn-put' | 'disk-full', readonly BlobOperation[]>> = {
+  'torn-put': ['put', 'commit'],
+  'disk-full': ['put', 'write'],
+};
 
 /** What a test holds on to after adding a rule. */
 export interface FaultHandle {
@@ -50,7 +65,7 @@ export class ActiveFault implements FaultHandle {
   readonly #remove: (fault: ActiveFault) => void;
   matched = 0;
   fired = 0;
-  /** Bytes of puts this rule let through; used by disk-full. */
+  /** Bytes of puts and writes this rule let through; used by disk-full. */
   bytes = 0;
 
   constructor(rule: FaultRule, remove: (fault: ActiveFault) => void) {
@@ -65,7 +80,7 @@ export class ActiveFault implements FaultHandle {
 
   appliesTo(operation: BlobOperation, key: string): boolean {
     const { rule } = this;
-    const operations: readonly BlobOperation[] = rule.kind === 'fail' ? (rule.operations ?? BLOB_OPERATIONS) : ['put'];
+    const operations: readonly BlobOperation[] = rule.kind === 'fail' ? (rule.operations ?? BLOB_OPERATIONS) : KIND_OPERATIONS[rule.kind];
     if (!operations.includes(operation)) return false;
     if (typeof rule.key === 'string') return key.startsWith(rule.key);
     return rule.key === undefined || rule.key.test(key);

@@ -1,6 +1,4 @@
 import assert from 'node:assert/strict';
-import { fork } from 'node:child_process';
-import { once } from 'node:events';
 import { mkdir, mkdtemp, readdir, rm, stat, symlink, utimes, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -8,6 +6,7 @@ import { after, before, describe, it } from 'node:test';
 import { isArcaError } from '../../core/errors/index.ts';
 import { keysOf, MiB, rejectsWithCode, text } from './conformance-helpers.ts';
 import { LocalFsBlobStore, TEMPORARY_FOLDER } from './local-fs-blob-store.ts';
+import { killMidWrite } from './testdata/kill-mid-write.ts';
 
 let scratch = '';
 before(async () => {
@@ -75,19 +74,7 @@ describe('LocalFsBlobStore on a real file system', () => {
   it('a writer killed mid-put leaves only a temporary file, which list ignores and cleanTemporary removes', async () => {
     const store = await freshStore('killed');
     await store.put('data/00/before', text('older object'));
-    const child = fork(join(import.meta.dirname, 'testdata', 'killed-writer.ts'), [store.location, 'data/7f/big', String(8 * MiB)], {
-      execArgv: [],
-      stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
-    });
-    const exited = once(child, 'exit');
-    const [message] = await Promise.race([
-      once(child, 'message'),
-      exited.then(([code]) => assert.fail(`the writer exited (${code}) before it started writing`)),
-    ]);
-    assert.equal(message, 'writing');
-    child.kill('SIGKILL');
-    const [, signal] = await exited;
-    assert.equal(signal, 'SIGKILL');
+    await killMidWrite([store.location, 'data/7f/big', String(8 * MiB)]);
 
     assert.deepEqual(await keysOf(store.list('')), ['data/00/before']);
     assert.equal(await store.stat('data/7f/big'), undefined);

@@ -1,12 +1,14 @@
-import { link, open, readdir, rename, rm, stat, unlink } from 'node:fs/promises';
+import { open, readdir, rm, stat, unlink } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { ArcaError, invalidArgument } from '../../core/errors/index.ts';
 import { clampRange, requireValidKey, requireValidPrefix, requireValidRange } from './argument-checks.ts';
 import { listTarget, type BlobOperation } from './blob-operation.ts';
-import type { BlobInfo, BlobStore, CallOptions, GetOptions, PutOptions } from './blob-store.ts';
+import type { BlobInfo, BlobStore, BlobWriter, CallOptions, GetOptions, PutOptions } from './blob-store.ts';
 import { walkKeys } from './directory-walk.ts';
-import { IO_CHUNK_BYTES, onDemandFolder, syncFolder, writeTemporaryFile } from './durable-file.ts';
+import { IO_CHUNK_BYTES, syncFolder, writeTemporaryFile } from './durable-file.ts';
+import { placeFile, placementError } from './file-placement.ts';
 import { errnoOf, fsErrorToArca, MISSING } from './fs-error.ts';
+import { openLocalFsWriter } from './local-fs-blob-writer.ts';
 
 /**
  * The folder under the root where puts write before they commit. `~` is outside the key alphabet,
@@ -14,13 +16,12 @@ import { errnoOf, fsErrorToArca, MISSING } from './fs-error.ts';
  */
 export const TEMPORARY_FOLDER = '.tmp~';
 
-/** Kinds of errno that say a key collides with another key's folder (`a` as a file and `a/b`). */
-const IN_THE_WAY = new Set(['ENOTDIR', 'EISDIR', 'ENOTEMPTY']);
-
 /**
  * Keeps each blob as a file under `root`, at the path its key spells. A put writes a temporary
  * file, flushes it, and renames it into place (or links it, for ifNotExists, which fails when the
  * name is taken), then flushes the folder: readers see nothing or everything, also after a crash.
+ * A writer does the same in steps: its temporary file grows with each write, and commit flushes
+ * and places it (see local-fs-blob-writer.ts).
  */
 export class LocalFsBlobStore implements BlobStore {
   readonly location: string;
@@ -36,29 +37,32 @@ export class LocalFsBlobStore implements BlobStore {
     const { signal } = options;
     signal?.throwIfAborted();
     const target = this.#pathOf(key);
+    const ifNotExists = options.ifNotExists === true;
     let temporary: string | undefined;
     let placing = false;
     try {
       temporary = await writeTemporaryFile(this.#temporary, data, signal);
       signal?.throwIfAborted();
-      const written = temporary;
       placing = true;
-      await onDemandFolder(dirname(target), () => (options.ifNotExists ? link(written, target) : rename(written, target)));
+      await placeFile(temporary, target, ifNotExists);
+      placing = false;
       temporary = undefined;
-      // The object is in place; a temporary name left behind here is swept by cleanTemporary.
-      if (options.ifNotExists) await unlink(written).catch(() => undefined);
       await syncFolder(dirname(target));
     } catch (error) {
       if (temporary !== undefined) await rm(temporary, { force: true }).catch(() => undefined);
       if (signal?.aborted) throw signal.reason;
-      const errno = errnoOf(error);
-      if (errno === 'EEXIST' && options.ifNotExists) throw new ArcaError('RepositoryBlobExists', { key }, { cause: error });
-      if (placing && IN_THE_WAY.has(errno ?? '')) {
-        const reason = `"${key}" collides with another key: one names a folder the other needs as a file`;
-        throw new ArcaError('UserErrorInvalidArgument', { name: 'key', reason }, { cause: error });
-      }
-      throw this.#failure(error, 'put', key);
+      throw (placing ? placementError(error, key, ifNotExists) : undefined) ?? this.#failure(error, 'put', key);
     }
+  }
+
+  /**
+   * Starts a writer whose bytes go to a temporary file as they come; commit flushes it and places
+   * it as put does, with the same errors. A killed writer leaves only the temporary file.
+   */
+  async create(key: string, options: PutOptions = {}): Promise<BlobWriter> {
+    requireValidKey(key);
+    options.signal?.throwIfAborted();
+    return openLocalFsWriter({ key, target: this.#pathOf(key), temporaryFolder: this.#temporary, location: this.location }, options);
   }
 
   async get(key: string, options: GetOptions = {}): Promise<Uint8Array> {
@@ -137,8 +141,10 @@ export class LocalFsBlobStore implements BlobStore {
   }
 
   /**
-   * Removes temporary files last written before `olderThan`: the remains of writers that were
-   * killed mid-put. Pass a time well before the oldest put that may still run. Returns how many.
+   * Removes temporary files last written before `olderThan`: the remains of puts and writers that
+   * were killed or never finished. A writer's file is rewritten at each write, so pass a time well
+   * before the oldest put still running and the last write of the slowest writer still open.
+   * Returns how many it removed.
    */
   async cleanTemporary(olderThan: Date): Promise<number> {
     if (Number.isNaN(olderThan.getTime())) throw invalidArgument('olderThan', 'is not a valid date');

@@ -2,7 +2,8 @@ import type { Clock } from '../../core/clock.ts';
 import { ArcaError } from '../../core/errors/index.ts';
 import { systemClock } from '../../platform/system-clock.ts';
 import { clampRange, requireValidKey, requireValidPrefix, requireValidRange } from './argument-checks.ts';
-import type { BlobInfo, BlobStore, CallOptions, GetOptions, PutOptions } from './blob-store.ts';
+import type { BlobInfo, BlobStore, BlobWriter, CallOptions, GetOptions, PutOptions } from './blob-store.ts';
+import { GuardedBlobWriter } from './guarded-blob-writer.ts';
 
 interface StoredBlob {
   readonly data: Uint8Array;
@@ -12,7 +13,8 @@ interface StoredBlob {
 /**
  * Keeps blobs in a Map, for tests and for a repository that lives only as long as the process.
  * Bytes are copied in and out, so no caller can change what is stored. Each call does its work
- * without awaiting in between, which makes every put atomic and ifNotExists race-free.
+ * without awaiting in between, which makes every put atomic and ifNotExists race-free. A writer
+ * collects copies of its pieces and inserts them, joined, at commit in the same way.
  */
 export class MemoryBlobStore implements BlobStore {
   readonly location: string;
@@ -65,4 +67,31 @@ export class MemoryBlobStore implements BlobStore {
     options.signal?.throwIfAborted();
     this.#blobs.delete(key);
   }
+
+  async create(key: string, options: PutOptions = {}): Promise<BlobWriter> {
+    requireValidKey(key);
+    options.signal?.throwIfAborted();
+    let pieces: Uint8Array[] = [];
+    const steps = {
+      append: async (data: Uint8Array) => void pieces.push(data.slice()),
+      publish: async () => {
+        if (options.ifNotExists && this.#blobs.has(key)) throw new ArcaError('RepositoryBlobExists', { key });
+        this.#blobs.set(key, { data: joined(pieces), modified: this.#clock.now() });
+        pieces = [];
+      },
+      canRetryPublish: () => true,
+      discard: async () => void (pieces = []),
+    };
+    return new GuardedBlobWriter(key, steps, options.signal);
+  }
+}
+
+function joined(pieces: readonly Uint8Array[]): Uint8Array {
+  const out = new Uint8Array(pieces.reduce((sum, piece) => sum + piece.length, 0));
+  let offset = 0;
+  for (const piece of pieces) {
+    out.set(piece, offset);
+    offset += piece.length;
+  }
+  return out;
 }

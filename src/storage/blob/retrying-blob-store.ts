@@ -1,7 +1,8 @@
 import { invalidArgument, isArcaError, type ArcaError } from '../../core/errors/index.ts';
 import { raceAbort, sleep as realSleep } from './abort.ts';
 import { listTarget, type BlobOperation } from './blob-operation.ts';
-import type { BlobInfo, BlobStore, CallOptions, GetOptions, PutOptions } from './blob-store.ts';
+import type { BlobInfo, BlobStore, BlobWriter, CallOptions, GetOptions, PutOptions } from './blob-store.ts';
+import type { BlobWriterState } from './blob-writer-state.ts';
 import { sameBytes } from './same-bytes.ts';
 
 export interface RetryEvent {
@@ -41,6 +42,13 @@ export interface RetryOptions {
  *
  * list is tried again only until it yields its first item; after that its errors pass through, as
  * a fresh listing would repeat items the caller already has.
+ *
+ * Of a writer, create and commit are tried again; a write is not, as its bytes are the caller's
+ * and may be gone: a failed write rejects and the writer is aborted, and the caller restarts the
+ * whole object with a new create. commit is tried again only while the writer stays `committing`
+ * (its bytes intact). A RepositoryBlobExists met by a later try of an ifNotExists commit cannot
+ * be settled by comparing bytes, which the writer no longer has, so it stands as the error; the
+ * caller tells its own object apart by its contents, as for a put.
  */
 export class RetryingBlobStore implements BlobStore {
   readonly location: string;
@@ -110,20 +118,33 @@ export class RetryingBlobStore implements BlobStore {
     return this.#retry('delete', key, options, () => this.#inner.delete(key, options));
   }
 
+  async create(key: string, options?: PutOptions): Promise<BlobWriter> {
+    const inner = await this.#retry('create', key, options, () => this.#inner.create(key, options));
+    const commit = () => this.#retry('commit', key, options, () => inner.commit(), () => inner.state === 'committing');
+    return new RetryingBlobWriter(inner, commit);
+  }
+
   /** The wait before try `attempt + 1`: uniform in [0, min(max, base * 2^(attempt - 1))). */
   #delayAfter(attempt: number): number {
     const ceiling = Math.min(this.#maxDelayMs, this.#baseDelayMs * 2 ** (attempt - 1));
     return Math.floor(this.#random() * ceiling);
   }
 
-  async #retry<T>(operation: BlobOperation, key: string, options: CallOptions | undefined, call: (attempt: number) => Promise<T>): Promise<T> {
+  /** Runs `call` until it succeeds, fails for good, or `canTryAgain` says another try cannot help. */
+  async #retry<T>(
+    operation: BlobOperation,
+    key: string,
+    options: CallOptions | undefined,
+    call: (attempt: number) => Promise<T>,
+    canTryAgain = () => true,
+  ): Promise<T> {
     const signal = options?.signal;
     for (let attempt = 1; ; attempt += 1) {
       signal?.throwIfAborted();
       try {
         return await call(attempt);
       } catch (error) {
-        if (signal?.aborted || !isArcaError(error) || !error.retryable || attempt >= this.#attempts) throw error;
+        if (signal?.aborted || !isArcaError(error) || !error.retryable || attempt >= this.#attempts || !canTryAgain()) throw error;
         const delayMs = this.#delayAfter(attempt);
         this.#onRetry?.({ operation, key, attempt, delayMs, error });
         await raceAbort(this.#sleep(delayMs, signal), signal);
@@ -138,5 +159,40 @@ export class RetryingBlobStore implements BlobStore {
       if (isArcaError(error) && error.code === 'RepositoryBlobNotFound') return false;
       throw error;
     }
+  }
+}
+
+/** A writer whose commit is tried again; everything else goes straight to the inner writer. */
+class RetryingBlobWriter implements BlobWriter {
+  readonly #inner: BlobWriter;
+  readonly #commit: () => Promise<void>;
+
+  constructor(inner: BlobWriter, commit: () => Promise<void>) {
+    this.#inner = inner;
+    this.#commit = commit;
+  }
+
+  get key(): string {
+    return this.#inner.key;
+  }
+
+  get bytesWritten(): number {
+    return this.#inner.bytesWritten;
+  }
+
+  get state(): BlobWriterState {
+    return this.#inner.state;
+  }
+
+  write(data: Uint8Array): Promise<void> {
+    return this.#inner.write(data);
+  }
+
+  commit(): Promise<void> {
+    return this.#commit();
+  }
+
+  abort(): Promise<void> {
+    return this.#inner.abort();
   }
 }

@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import type { BlobWriter } from '../blob/blob-store.ts';
 import { roleAad, seal } from '../crypto/aead.ts';
 import type { ChunkIndex } from '../index/chunk-index.ts';
 import { writeIndexFile } from '../index/load-index.ts';
@@ -9,48 +10,45 @@ import { MemoryReleaser } from '../workers/release-memory.ts';
 import { encodeTable, encodeTrailer, packHeader, type PackEntry } from './pack-format.ts';
 
 interface OpenPack {
-  buffer: Uint8Array;
-  entries: PackEntry[];
+  readonly packId: Uint8Array;
+  readonly writer: Promise<BlobWriter>;
+  /** The last write queued; writes to one pack happen one after another, in offset order. */
+  tail: Promise<void>;
+  readonly entries: PackEntry[];
   size: number;
 }
 
-/** Room kept free at the end of a pack buffer for the sealed table and the trailer. */
-const TABLE_RESERVE = 1024 * 1024;
-
 /**
- * Gathers sealed chunks into packs and stores them. Each pack is followed by an index file naming
- * only that pack: once both exist the chunks are reusable, so a backup killed at any moment loses at
- * most the packs still being assembled. Order per pack: pack first, then its index file, then the
- * in-memory index — a reader never finds an index entry whose pack is missing.
+ * Streams sealed chunks into pack files and indexes them. Chunks are written to the store as they
+ * come, so no pack is ever held in memory. When a pack reaches its target size it is finished (its
+ * sealed table and trailer written, then committed) and an index file naming only that pack follows:
+ * once both exist the chunks are reusable, so a backup killed at any moment loses at most the packs
+ * still open. Order per pack: pack, then its index file, then the in-memory index — a reader never
+ * finds an index entry whose pack is missing.
  */
 export class PackUploader {
   readonly #repo: Repository;
   readonly #index: ChunkIndex;
   readonly #signal: AbortSignal | undefined;
-  readonly #maxUploads: number;
+  readonly #maxFinishing: number;
   readonly #excluded: ReadonlySet<string>;
-  /** Pack buffers are reused: one filling, the others being uploaded. */
-  readonly #freeBuffers: Uint8Array[] = [];
-  /** Sealed chunks are garbage once copied into the pack; this frees them promptly. */
-  readonly #releaser = new MemoryReleaser();
-  readonly #bufferSize: number;
-  #open: OpenPack;
   /** Chunks accepted but not yet in the index, so a chunk repeated within a backup is stored once. */
   readonly #pending = new Set<string>();
-  readonly #uploads = new Set<Promise<void>>();
+  readonly #finishing = new Set<Promise<void>>();
+  /** Sealed chunks are garbage once written; this frees them promptly. */
+  readonly #releaser = new MemoryReleaser();
+  #open: OpenPack | undefined;
   #failure: unknown;
   packsStored = 0;
   bytesStored = 0;
 
   /** `excluded`: chunks whose packs prune has marked for deletion; they are stored again. */
-  constructor(repo: Repository, index: ChunkIndex, options: { signal?: AbortSignal; maxUploads?: number; excluded?: ReadonlySet<string> } = {}) {
+  constructor(repo: Repository, index: ChunkIndex, options: { signal?: AbortSignal; maxFinishing?: number; excluded?: ReadonlySet<string> } = {}) {
     this.#repo = repo;
     this.#index = index;
     this.#signal = options.signal;
-    this.#maxUploads = options.maxUploads ?? 1;
+    this.#maxFinishing = options.maxFinishing ?? 1;
     this.#excluded = options.excluded ?? new Set();
-    this.#bufferSize = repo.config.packTargetSize + Math.max(repo.config.imageChunkSize, 4 * 1024 * 1024) + TABLE_RESERVE + 64 * 1024;
-    this.#open = this.#fresh();
   }
 
   /** True when the chunk is stored or on its way: the caller need not seal it. */
@@ -58,70 +56,86 @@ export class PackUploader {
     return this.#pending.has(id) || (this.#index.has(id) && !this.#excluded.has(id));
   }
 
+  /** Queues the chunk's bytes into the open pack; resolves once they are written, for backpressure. */
   async add(id: Uint8Array, chunk: SealedChunk): Promise<void> {
     this.#throwIfFailed();
     const key = hex(id);
     if (this.has(key)) return;
     this.#pending.add(key);
-    if (this.#open.size + chunk.sealed.length + TABLE_RESERVE > this.#open.buffer.length) await this.#ship();
-    const offset = this.#open.size;
-    this.#open.buffer.set(chunk.sealed, offset);
-    this.#open.entries.push({ id, offset, length: chunk.sealed.length, rawLength: chunk.rawLength, flags: chunk.flags });
-    this.#open.size += chunk.sealed.length;
+    const pack = (this.#open ??= this.#start());
+    pack.entries.push({ id, offset: pack.size, length: chunk.sealed.length, rawLength: chunk.rawLength, flags: chunk.flags });
+    pack.size += chunk.sealed.length;
+    const written = this.#append(pack, chunk.sealed);
+    if (pack.size >= this.#repo.config.packTargetSize) {
+      // Detach before any await: concurrent adds must never reach a pack that is being finished.
+      this.#open = undefined;
+      await written;
+      await this.#finishInBackground(pack);
+    } else {
+      await written;
+    }
     this.#releaser.note(chunk.sealed.length);
-    if (this.#open.size >= this.#repo.config.packTargetSize) await this.#ship();
   }
 
-  /** Stores the last, partial pack and waits for every upload. */
+  /** Finishes the last, partial pack and waits for every pack and index file. */
   async flush(): Promise<void> {
-    if (this.#open.entries.length > 0) await this.#ship();
-    await Promise.all(this.#uploads);
+    const last = this.#open;
+    this.#open = undefined;
+    if (last) await this.#finishInBackground(last);
+    await Promise.all(this.#finishing);
     this.#throwIfFailed();
   }
 
-  async #ship(): Promise<void> {
-    // Swap before any await: concurrent adds must never reach a pack that is being shipped.
-    const pack = this.#open;
-    this.#open = this.#fresh();
-    while (this.#uploads.size >= this.#maxUploads) await Promise.race(this.#uploads);
+  /** After a failed backup: drops the open pack, so that it leaves no temporary object behind. */
+  async discard(): Promise<void> {
+    const open = this.#open;
+    this.#open = undefined;
+    await (await open?.writer.catch(() => undefined))?.abort().catch(() => undefined);
+    await Promise.allSettled(this.#finishing);
+  }
+
+  #start(): OpenPack {
+    const packId = new Uint8Array(randomBytes(32));
+    // A random name, not a hash of the content: hashing on the main thread would take a core from the
+    // workers, and nothing needs the name to prove the content (every part of a pack is sealed).
+    const writer = this.#repo.store.create(packKey(hex(packId)), { ifNotExists: true, signal: this.#signal });
+    const header = packHeader();
+    const pack: OpenPack = { packId, writer, tail: Promise.resolve(), entries: [], size: header.length };
+    void this.#append(pack, header).catch(() => undefined);
+    return pack;
+  }
+
+  #append(pack: OpenPack, bytes: Uint8Array): Promise<void> {
+    pack.tail = pack.tail.then(async () => (await pack.writer).write(bytes));
+    return pack.tail;
+  }
+
+  async #finishInBackground(pack: OpenPack): Promise<void> {
+    while (this.#finishing.size >= this.#maxFinishing) await Promise.race(this.#finishing);
     this.#throwIfFailed();
-    const upload = this.#store(pack)
-      .catch((error: unknown) => {
+    const finishing = this.#finish(pack)
+      .catch(async (error: unknown) => {
         this.#failure ??= error;
+        await (await pack.writer.catch(() => undefined))?.abort().catch(() => undefined);
       })
-      .finally(() => this.#freeBuffers.push(pack.buffer));
-    this.#uploads.add(upload);
-    void upload.finally(() => this.#uploads.delete(upload));
+      .finally(() => this.#finishing.delete(finishing));
+    this.#finishing.add(finishing);
   }
 
-  async #store(pack: OpenPack): Promise<void> {
+  async #finish(pack: OpenPack): Promise<void> {
     const table = seal(this.#repo.keys.data, encodeTable(pack.entries), roleAad('pack-table'));
-    const trailer = encodeTrailer(table.length);
-    if (pack.size + table.length + trailer.length > pack.buffer.length) throw new Error(`pack table of ${table.length} bytes does not fit`);
-    pack.buffer.set(table, pack.size);
-    pack.buffer.set(trailer, pack.size + table.length);
-    const bytes = pack.buffer.subarray(0, pack.size + table.length + trailer.length);
-    // A random name, not a hash of the content: hashing 16 MiB on the main thread would take a core
-    // away from the workers, and nothing needs the name to prove the content (every part is sealed).
-    const packId = randomBytes(32);
-    await this.#repo.store.put(packKey(packId.toString('hex')), bytes, { ifNotExists: true, signal: this.#signal });
-    const listing = { packId: new Uint8Array(packId), entries: pack.entries };
+    this.#append(pack, table);
+    await this.#append(pack, encodeTrailer(table.length));
+    await (await pack.writer).commit();
+    const listing = { packId: pack.packId, entries: pack.entries };
     await writeIndexFile(this.#repo, [listing], this.#signal);
     this.#index.addPack(listing);
     for (const entry of pack.entries) this.#pending.delete(hex(entry.id));
     this.packsStored++;
-    this.bytesStored += bytes.length;
-  }
-
-  #fresh(): OpenPack {
-    const buffer = this.#freeBuffers.pop() ?? new Uint8Array(this.#bufferSize);
-    const header = packHeader();
-    buffer.set(header, 0);
-    return { buffer, entries: [], size: header.length };
+    this.bytesStored += pack.size + table.length + 12;
   }
 
   #throwIfFailed(): void {
     if (this.#failure !== undefined) throw this.#failure;
   }
 }
-

@@ -9,23 +9,30 @@ import { Repository } from '../../../storage/repository/repository.ts';
 import { ChunkWorkerPool } from '../../../storage/workers/worker-pool.ts';
 import { readPassphrase } from '../../passphrase.ts';
 
-export function storeFor(dir: string | undefined): BlobStore {
+function localStoreFor(dir: string | undefined): LocalFsBlobStore {
   if (!dir) throw invalidArgument('--repo', 'say where the repository is, e.g. --repo /srv/arca-repo');
-  return new RetryingBlobStore(new LocalFsBlobStore(resolve(dir)));
+  return new LocalFsBlobStore(resolve(dir));
+}
+
+export function storeFor(dir: string | undefined): BlobStore {
+  return new RetryingBlobStore(localStoreFor(dir));
 }
 
 export interface OpenRepository {
   readonly repo: Repository;
   readonly pool: ChunkWorkerPool;
+  /** The folder store itself, for housekeeping only it can do (temporary files of killed writers). */
+  readonly local: LocalFsBlobStore;
 }
 
 /** Opens the repository named by `--repo` and starts the workers; `fn` runs with both, then they close. */
 export async function withRepository<T>(dir: string | undefined, fn: (open: OpenRepository) => Promise<T>): Promise<T> {
-  const store = storeFor(dir);
+  const local = localStoreFor(dir);
+  const store = new RetryingBlobStore(local);
   const repo = await Repository.open(store, { passphrase: await readPassphrase(store.location, false), clock: systemClock });
   const pool = new ChunkWorkerPool(repo.keys, repo.config.zstdLevel);
   try {
-    return await fn({ repo, pool });
+    return await fn({ repo, pool, local });
   } finally {
     await pool.close();
   }

@@ -18,13 +18,16 @@ export function pruneCommand(): Command {
     .addHelpText('after', '\nExample:\n  arca repo prune --repo /srv/arca-repo\n')
     .action(async function (this: Command, opts: { repo: string; grace: number; dryRun?: boolean }) {
       const out = outputContext(this);
-      await withRepository(opts.repo, async ({ repo, pool }) => {
+      await withRepository(opts.repo, async ({ repo, pool, local }) => {
         const report = await pruneRepository(repo, pool, { graceMs: opts.grace, dryRun: opts.dryRun === true, signal: interruptSignal() });
-        if (out.format === 'json') return printJson(out, report);
+        // Temporary files of writers killed mid-object; a live writer's file is younger than the grace period.
+        const temporaryFilesRemoved = opts.dryRun ? 0 : await local.cleanTemporary(new Date(repo.clock.now().getTime() - opts.grace));
+        if (out.format === 'json') return printJson(out, { ...report, temporaryFilesRemoved });
         out.write(
           `${opts.dryRun ? 'Would mark' : 'Marked'} ${report.packsMarked} of ${report.packsTotal} packs as unused; deleted ${report.packsDeleted} ` +
             `(${(report.bytesFreed / 1e6).toFixed(1)} MB freed).\n`,
         );
+        if (temporaryFilesRemoved > 0) out.write(`Removed ${temporaryFilesRemoved} temporary files left by interrupted writes.\n`);
         for (const w of report.waiting) out.write(`Mark ${w.mark} waits for running backups: ${w.backups.join(', ')}; run prune again later.\n`);
       });
     });
