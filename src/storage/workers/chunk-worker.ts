@@ -4,7 +4,7 @@ import { hashChunk, openChunk, sealChunk } from './chunk-work.ts';
 import type { WorkRequest, WorkResponse } from './messages.ts';
 import { MemoryReleaser } from './release-memory.ts';
 
-const releaser = new MemoryReleaser();
+const releaser = new MemoryReleaser(8 * 1024 * 1024);
 
 const { keys, zstdLevel } = workerData as { keys: RepositoryKeys; zstdLevel: number };
 const port = parentPort;
