@@ -28,4 +28,9 @@ if (
   });
 }
 
+// Keep V8's compiled code between runs (in the OS temporary folder): start-up of a short command
+// is mostly compiling its modules.
+const { enableCompileCache } = await import('node:module');
+enableCompileCache?.();
+
 await import('../src/main.ts');

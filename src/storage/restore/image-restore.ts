@@ -2,12 +2,11 @@ import { open, rm, type FileHandle } from 'node:fs/promises';
 import { ArcaError } from '../../core/errors/index.ts';
 import { isAllZero } from '../chunking/fixed-chunker.ts';
 import { loadIndex } from '../index/load-index.ts';
-import { diskChunkIds, readChunk } from '../points/chunk-reader.ts';
+import { diskChunkIds } from '../points/chunk-reader.ts';
 import { loadPoint } from '../points/point-store.ts';
-import { isHole } from '../points/ref-list.ts';
-import { hex } from '../repository/layout.ts';
 import type { Repository } from '../repository/repository.ts';
 import { MemoryReleaser } from '../workers/release-memory.ts';
+import { diskPieces, readRun, type RunMember } from './chunk-runs.ts';
 import type { ChunkWorkerPool } from '../workers/worker-pool.ts';
 
 export interface ImageRestoreOptions {
@@ -80,28 +79,28 @@ export async function restoreImage(repo: Repository, options: ImageRestoreOption
   try {
     await file.truncate(disk.size);
     const inFlight = new Set<Promise<void>>();
-    const depth = options.pool.size * 2 + 2;
+    // A run is up to two chunks (8 MiB) opened in parallel: one run per worker keeps them busy.
+    const depth = options.pool.size;
     let bytesWritten = 0;
     let bytesDone = 0;
     let holes = 0;
     let failure: unknown;
-    let position = 0;
     const releaser = new MemoryReleaser();
-    for await (const id of diskChunkIds(repo, index, options.pool, disk.refPieces, options.signal)) {
-      const at = position;
-      const length = Math.min(disk.chunkSize, disk.size - at);
-      position += disk.chunkSize;
-      if (isHole(id)) {
+    const ids = diskChunkIds(repo, index, options.pool, disk.refPieces, options.signal);
+    for await (const piece of diskPieces(ids, index, disk.chunkSize, disk.size, 2)) {
+      if (piece.kind === 'hole') {
         holes++;
-        bytesDone += length;
+        bytesDone += piece.length;
         continue;
       }
-      const task = readChunk(repo, index, options.pool, hex(id), options.signal)
-        .then(async (data) => {
-          await writeSparse(file, data, at);
-          releaser.note(data.length);
-          bytesWritten += data.length;
-          bytesDone += data.length;
+      const task = readRun(repo, options.pool, piece, options.signal)
+        .then(async (chunks) => {
+          for (const [n, data] of chunks.entries()) {
+            await writeSparse(file, data, (piece.members[n] as RunMember).at);
+            releaser.note(data.length);
+            bytesWritten += data.length;
+            bytesDone += data.length;
+          }
           options.onProgress?.({ bytesDone, bytesTotal: disk.size });
         })
         .catch((error: unknown) => {

@@ -5,8 +5,8 @@ import { runInNewContext } from 'node:vm';
  * The data path allocates buffers of several MiB that the APIs it uses (zlib, cipher) cannot fill in
  * place. V8 frees such buffers only at its next collection, and it waits until about 64 MiB of them
  * are garbage, per thread; with a reader and two workers that doubles a backup's peak memory. This
- * asks for a collection after every `budget` bytes of large allocations, which costs about a
- * millisecond on the data path's small heaps and keeps peak memory flat.
+ * asks for a collection after every `budget` bytes of large allocations, which keeps peak memory
+ * flat for a small cost (see note()).
  */
 setFlagsFromString('--expose-gc');
 const collect = runInNewContext('gc') as (options?: { type: 'major' | 'minor' }) => void;
@@ -22,14 +22,16 @@ export class MemoryReleaser {
 
   /**
    * Records `bytes` of large allocations now garbage or soon to be. Every `budget` bytes a young-
-   * generation collection (cheap) frees most of them; every fourth one is a full collection, for
-   * the buffers that lived long enough to be promoted.
+   * generation collection (cheap) frees most of them; every eighth one is a full collection, for
+   * the buffers that lived long enough to be promoted. Measured on a 2 GiB restore: a full
+   * collection every 32 MiB cost 25 % of the throughput, every 64 MiB about 10 %, for 40 MiB less
+   * peak memory than every 128 MiB.
    */
   note(bytes: number): void {
     this.#allocated += bytes;
     if (this.#allocated < this.#budget) return;
     this.#allocated = 0;
-    this.#minorCollections = (this.#minorCollections + 1) % 4;
+    this.#minorCollections = (this.#minorCollections + 1) % 8;
     collect({ type: this.#minorCollections === 0 ? 'major' : 'minor' });
   }
 }

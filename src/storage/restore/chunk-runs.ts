@@ -1,0 +1,69 @@
+import { ArcaError } from '../../core/errors/index.ts';
+import type { ChunkIndex, ChunkLocation } from '../index/chunk-index.ts';
+import { isHole } from '../points/ref-list.ts';
+import { hex, packKey } from '../repository/layout.ts';
+import type { Repository } from '../repository/repository.ts';
+import type { ChunkWorkerPool } from '../workers/worker-pool.ts';
+
+export interface RunMember {
+  readonly id: Uint8Array;
+  /** Where the chunk goes in the disk. */
+  readonly at: number;
+  readonly location: ChunkLocation;
+}
+
+/** Chunks that lie back to back in one pack: fetched with a single ranged read. */
+export interface ChunkRun {
+  readonly packId: string;
+  readonly offset: number;
+  readonly length: number;
+  readonly members: readonly RunMember[];
+}
+
+export type DiskPiece = { readonly kind: 'hole'; readonly length: number } | ({ readonly kind: 'run' } & ChunkRun);
+
+/**
+ * Walks a disk's chunk ids in order and groups them: holes one by one, stored chunks into runs of
+ * up to `maxRun` chunks that follow each other in the same pack. A backup writes a disk's new chunks
+ * in disk order, so a restore mostly reads packs front to back in a few large reads.
+ */
+export async function* diskPieces(ids: AsyncIterable<Uint8Array>, index: ChunkIndex, chunkSize: number, diskSize: number, maxRun: number): AsyncGenerator<DiskPiece> {
+  let run: RunMember[] = [];
+  const finish = (): DiskPiece => {
+    const first = run[0] as RunMember;
+    const last = run[run.length - 1] as RunMember;
+    const piece: DiskPiece = { kind: 'run', packId: first.location.packId, offset: first.location.offset, length: last.location.offset + last.location.length - first.location.offset, members: run };
+    run = [];
+    return piece;
+  };
+  let at = 0;
+  for await (const id of ids) {
+    const length = Math.min(chunkSize, diskSize - at);
+    if (isHole(id)) {
+      yield { kind: 'hole', length };
+    } else {
+      const location = index.get(hex(id));
+      if (!location) throw new ArcaError('RepositoryChunkMissing', { chunk: hex(id), points: 'see `arca repo verify`' });
+      const last = run[run.length - 1];
+      if (last && (last.location.packId !== location.packId || last.location.offset + last.location.length !== location.offset || run.length >= maxRun)) yield finish();
+      run.push({ id: id.slice(), at, location });
+    }
+    at += chunkSize;
+  }
+  if (run.length > 0) yield finish();
+}
+
+/** Reads a run with one ranged read and opens its chunks on the workers, in parallel. */
+export async function readRun(repo: Repository, pool: ChunkWorkerPool, run: ChunkRun, signal?: AbortSignal): Promise<Uint8Array[]> {
+  const bytes = await repo.store.get(packKey(run.packId), { range: { offset: run.offset, length: run.length }, signal });
+  return Promise.all(
+    run.members.map(async ({ id, location }) => {
+      const start = location.offset - run.offset;
+      try {
+        return await pool.open(id, bytes.subarray(start, start + location.length), location.flags, location.rawLength);
+      } catch (error) {
+        throw new ArcaError('RepositoryDataCorrupt', { pack: run.packId, detail: `chunk ${hex(id)}: ${(error as Error).message}`, points: 'see `arca repo verify`' }, { cause: error });
+      }
+    }),
+  );
+}
