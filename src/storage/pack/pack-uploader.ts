@@ -36,7 +36,7 @@ export class PackUploader {
   readonly #pending = new Set<string>();
   readonly #finishing = new Set<Promise<void>>();
   /** Sealed chunks are garbage once written; this frees them promptly. */
-  readonly #releaser = new MemoryReleaser();
+  readonly #releaser = new MemoryReleaser(16 * 1024 * 1024, 0);
   #open: OpenPack | undefined;
   #failure: unknown;
   packsStored = 0;

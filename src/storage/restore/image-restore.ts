@@ -85,7 +85,7 @@ export async function restoreImage(repo: Repository, options: ImageRestoreOption
     let bytesDone = 0;
     let holes = 0;
     let failure: unknown;
-    const releaser = new MemoryReleaser();
+    const releaser = new MemoryReleaser(16 * 1024 * 1024, 0);
     const ids = diskChunkIds(repo, index, options.pool, disk.refPieces, options.signal);
     for await (const piece of diskPieces(ids, index, disk.chunkSize, disk.size, 2)) {
       if (piece.kind === 'hole') {
