@@ -1,4 +1,4 @@
-import { open, rm, type FileHandle } from 'node:fs/promises';
+import { rm } from 'node:fs/promises';
 import { ArcaError } from '../../core/errors/index.ts';
 import { isAllZero } from '../chunking/fixed-chunker.ts';
 import { loadIndex } from '../index/load-index.ts';
@@ -7,6 +7,7 @@ import { loadPoint } from '../points/point-store.ts';
 import type { Repository } from '../repository/repository.ts';
 import { MemoryReleaser } from '../workers/release-memory.ts';
 import { diskPieces, readRun, type RunMember } from './chunk-runs.ts';
+import { ImageWriter } from './image-writer.ts';
 import type { ChunkWorkerPool } from '../workers/worker-pool.ts';
 
 export interface ImageRestoreOptions {
@@ -26,39 +27,22 @@ export interface ImageRestoreResult {
   readonly seconds: number;
 }
 
-async function openTarget(path: string, force: boolean): Promise<FileHandle> {
-  try {
-    return await open(path, force ? 'w' : 'wx', 0o600);
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'EEXIST') throw new ArcaError('RestoreTargetExists', { path }, { cause: error });
-    throw new ArcaError('ImageFileUnreadable', { path, reason: (error as Error).message }, { cause: error });
-  }
-}
-
-async function writeFully(file: FileHandle, data: Uint8Array, position: number): Promise<void> {
-  let done = 0;
-  while (done < data.length) {
-    const { bytesWritten } = await file.write(data, done, data.length - done, position + done);
-    done += bytesWritten;
-  }
-}
-
 /** Granularity of holes inside a stored chunk: zero runs this long are skipped, not written. */
 const SPARSE_BLOCK = 64 * 1024;
 
 /** Writes the non-zero runs of a chunk; the file was sized beforehand, so skipped runs read as zeros. */
-async function writeSparse(file: FileHandle, data: Uint8Array, position: number): Promise<void> {
+async function writeSparse(file: ImageWriter, data: Uint8Array, position: number): Promise<void> {
   let runStart = -1;
   for (let at = 0; at < data.length; at += SPARSE_BLOCK) {
     const block = data.subarray(at, Math.min(at + SPARSE_BLOCK, data.length));
     const zero = isAllZero(block);
     if (!zero && runStart < 0) runStart = at;
     if (zero && runStart >= 0) {
-      await writeFully(file, data.subarray(runStart, at), position + runStart);
+      await file.write(data.subarray(runStart, at), position + runStart);
       runStart = -1;
     }
   }
-  if (runStart >= 0) await writeFully(file, data.subarray(runStart), position + runStart);
+  if (runStart >= 0) await file.write(data.subarray(runStart), position + runStart);
 }
 
 /**
@@ -74,10 +58,9 @@ export async function restoreImage(repo: Repository, options: ImageRestoreOption
     throw new ArcaError('RepositoryDiskNotInPoint', { point: options.pointId, disk: options.disk, count: manifest.disks.length });
   }
   const index = await loadIndex(repo, options.signal);
-  const file = await openTarget(options.to, options.force === true);
+  const file = await ImageWriter.create(options.to, disk.size, options.force === true);
   let complete = false;
   try {
-    await file.truncate(disk.size);
     const inFlight = new Set<Promise<void>>();
     // A run is up to two chunks (8 MiB) opened in parallel: one run per worker keeps them busy.
     const depth = options.pool.size;
@@ -113,12 +96,13 @@ export async function restoreImage(repo: Repository, options: ImageRestoreOption
     }
     await Promise.all(inFlight);
     if (failure !== undefined) throw failure;
-    await file.sync();
+    // Flushed before success is reported: an image that may still be half in memory is not restored.
+    await file.close(true);
     complete = true;
     options.onProgress?.({ bytesDone: disk.size, bytesTotal: disk.size });
     return { bytesWritten, bytesTotal: disk.size, holes, seconds: (performance.now() - started) / 1000 };
   } finally {
-    await file.close();
+    if (!complete) await file.close(false).catch(() => undefined);
     // A half-written image looks like a good one; remove it rather than leave it behind.
     if (!complete) await rm(options.to, { force: true });
   }
