@@ -10,14 +10,16 @@ import { RetryingBlobStore } from './retrying-blob-store.ts';
 
 const noCleanup = async () => undefined;
 
-async function localFs(): Promise<{ store: LocalFsBlobStore; cleanup: () => Promise<void> }> {
+async function localFs(directIo = false): Promise<{ store: LocalFsBlobStore; cleanup: () => Promise<void> }> {
   const root = await mkdtemp(join(tmpdir(), 'arca-blob-'));
-  return { store: new LocalFsBlobStore(join(root, 'repo')), cleanup: () => rm(root, { recursive: true, force: true }) };
+  return { store: new LocalFsBlobStore(join(root, 'repo'), { directIo }), cleanup: () => rm(root, { recursive: true, force: true }) };
 }
 
 describeBlobStoreConformance('MemoryBlobStore', async () => ({ store: new MemoryBlobStore(), cleanup: noCleanup }));
 
-describeBlobStoreConformance('LocalFsBlobStore', localFs);
+describeBlobStoreConformance('LocalFsBlobStore', () => localFs());
+
+describeBlobStoreConformance('LocalFsBlobStore with direct I/O', () => localFs(true));
 
 describeBlobStoreConformance('RetryingBlobStore over MemoryBlobStore', async () => ({
   store: new RetryingBlobStore(new MemoryBlobStore(), { sleep: async () => undefined }),

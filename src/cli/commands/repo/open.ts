@@ -11,7 +11,8 @@ import { readPassphrase } from '../../passphrase.ts';
 
 function localStoreFor(dir: string | undefined): LocalFsBlobStore {
   if (!dir) throw invalidArgument('--repo', 'say where the repository is, e.g. --repo /srv/arca-repo');
-  return new LocalFsBlobStore(resolve(dir));
+  // Packs stream past the page cache where the file system allows (see storage/direct-io.ts).
+  return new LocalFsBlobStore(resolve(dir), { directIo: true });
 }
 
 export function storeFor(dir: string | undefined): BlobStore {
