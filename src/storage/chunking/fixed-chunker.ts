@@ -21,9 +21,20 @@ export interface ImageChunk {
   readonly data: Uint8Array;
 }
 
+async function readChunk(file: FileHandle, data: Uint8Array, offset: number, size: number): Promise<Uint8Array> {
+  let filled = 0;
+  while (filled < data.length) {
+    const { bytesRead } = await file.read(data, filled, data.length - filled, offset + filled);
+    if (bytesRead === 0) throw new Error(`image ended at byte ${offset + filled}, expected ${size} bytes`);
+    filled += bytesRead;
+  }
+  return data;
+}
+
 /**
  * Reads an image of known size in order, one fixed-size chunk at a time (the last may be shorter).
- * Memory is bounded by the consumer: the next read starts only when it asks for the next chunk.
+ * One read runs ahead of the consumer, so the disk and the consumer work at the same time; memory
+ * stays bounded by the consumer, who asks for the next chunk only when it can take it.
  */
 export async function* readFixedChunks(
   file: FileHandle,
@@ -32,16 +43,14 @@ export async function* readFixedChunks(
   signal?: AbortSignal,
   allocate: (length: number) => Uint8Array = (length) => new Uint8Array(length),
 ): AsyncGenerator<ImageChunk> {
-  for (let index = 0, offset = 0; offset < size; index++, offset += chunkSize) {
+  const start = (offset: number) => (offset < size ? readChunk(file, allocate(Math.min(chunkSize, size - offset)), offset, size) : undefined);
+  let next = start(0);
+  for (let index = 0, offset = 0; next !== undefined; index++, offset += chunkSize) {
     signal?.throwIfAborted();
-    const length = Math.min(chunkSize, size - offset);
-    const data = allocate(length);
-    let filled = 0;
-    while (filled < length) {
-      const { bytesRead } = await file.read(data, filled, length - filled, offset + filled);
-      if (bytesRead === 0) throw new Error(`image ended at byte ${offset + filled}, expected ${size} bytes`);
-      filled += bytesRead;
-    }
-    yield { index, offset, data };
+    const current = next;
+    next = start(offset + chunkSize);
+    // A read ahead that fails is reported when its turn comes, not as an unhandled rejection.
+    next?.catch(() => undefined);
+    yield { index, offset, data: await current };
   }
 }
