@@ -6,11 +6,16 @@ import { MemoryReleaser } from './release-memory.ts';
 
 const releaser = new MemoryReleaser(8 * 1024 * 1024);
 
-const { keys, zstdLevel } = workerData as { keys: RepositoryKeys; zstdLevel: number };
+interface Settings {
+  readonly keys: RepositoryKeys;
+  readonly zstdLevel: number;
+}
+/** From workerData, or from the pool's first message when it started the worker before knowing the keys. */
+let settings = (workerData as Partial<Settings>).keys ? (workerData as Settings) : undefined;
 const port = parentPort;
 if (!port) throw new Error('chunk-worker.ts runs only as a worker thread');
 
-function handle(request: WorkRequest): { response: WorkResponse; transfer: ArrayBuffer[] } {
+function handle({ keys, zstdLevel }: Settings, request: WorkRequest): { response: WorkResponse; transfer: ArrayBuffer[] } {
   switch (request.op) {
     case 'hash': {
       const id = hashChunk(keys, request.data);
@@ -29,9 +34,15 @@ function handle(request: WorkRequest): { response: WorkResponse; transfer: Array
   }
 }
 
-port.on('message', (request: WorkRequest) => {
+port.on('message', (message: WorkRequest | { configure: Settings }) => {
+  if ('configure' in message) {
+    settings = message.configure;
+    return;
+  }
+  const request = message;
   try {
-    const { response, transfer } = handle(request);
+    if (!settings) throw new Error('the worker received work before its keys');
+    const { response, transfer } = handle(settings, request);
     // Hashing allocates nothing large (the buffer goes back); sealing and opening leave their
     // intermediate buffers (compressed, encrypted, decrypted) behind, about a chunk each.
     releaser.note(request.op === 'hash' ? 0 : request.op === 'seal' ? request.data.length : request.rawLength);

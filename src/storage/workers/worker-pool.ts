@@ -19,9 +19,15 @@ export class ChunkWorkerPool {
   #running = new Map<Worker, Map<number, Job>>();
   #seq = 0;
   #closed = false;
+  #configured: boolean;
 
-  constructor(keys: RepositoryKeys, zstdLevel: number, size = Math.max(1, availableParallelism())) {
+  /**
+   * Without `keys`, the workers start at once (loading their code takes a tenth of a second) and
+   * wait for configure(): a caller can start them while the passphrase is being stretched.
+   */
+  constructor(keys: RepositoryKeys | undefined, zstdLevel: number, size = Math.max(1, availableParallelism())) {
     this.size = size;
+    this.#configured = keys !== undefined;
     for (let i = 0; i < size; i++) {
       // Small young generations: the workers' own objects are few; their big buffers live outside the heap.
       const worker = new Worker(new URL('./chunk-worker.ts', import.meta.url), { workerData: { keys, zstdLevel }, resourceLimits: { maxYoungGenerationSizeMb: 4 } });
@@ -31,6 +37,14 @@ export class ChunkWorkerPool {
       worker.on('error', (error) => this.#fail(worker, error));
       this.#idle.push(worker);
     }
+  }
+
+  /** Gives workers started without keys their keys; jobs queued meanwhile start now. */
+  configure(keys: RepositoryKeys, zstdLevel: number): void {
+    if (this.#configured) throw new Error('worker pool is already configured');
+    for (const worker of this.#running.keys()) worker.postMessage({ configure: { keys, zstdLevel } });
+    this.#configured = true;
+    this.#pump();
   }
 
   hash(data: Uint8Array): Promise<{ id: Uint8Array; data: Uint8Array }> {
@@ -69,7 +83,7 @@ export class ChunkWorkerPool {
   }
 
   #pump(): void {
-    while (this.#idle.length > 0 && this.#queue.length > 0) {
+    while (this.#configured && this.#idle.length > 0 && this.#queue.length > 0) {
       const worker = this.#idle.shift() as Worker;
       const job = this.#queue.shift() as Job;
       const seq = ++this.#seq;

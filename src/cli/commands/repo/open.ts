@@ -30,9 +30,12 @@ export interface OpenRepository {
 export async function withRepository<T>(dir: string | undefined, fn: (open: OpenRepository) => Promise<T>): Promise<T> {
   const local = localStoreFor(dir);
   const store = new RetryingBlobStore(local);
-  const repo = await Repository.open(store, { passphrase: await readPassphrase(store.location, false), clock: systemClock });
-  const pool = new ChunkWorkerPool(repo.keys, repo.config.zstdLevel);
+  const passphrase = await readPassphrase(store.location, false);
+  // The workers load while the passphrase is stretched, and get their keys once the repository opens.
+  const pool = new ChunkWorkerPool(undefined, 0);
   try {
+    const repo = await Repository.open(store, { passphrase, clock: systemClock });
+    pool.configure(repo.keys, repo.config.zstdLevel);
     return await fn({ repo, pool, local });
   } finally {
     await pool.close();
