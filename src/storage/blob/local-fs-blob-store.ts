@@ -21,8 +21,8 @@ export const TEMPORARY_FOLDER = '.tmp~';
  * file, flushes it, and renames it into place (or links it, for ifNotExists, which fails when the
  * name is taken), then flushes the folder: readers see nothing or everything, also after a crash.
  * A writer does the same in steps: its temporary file grows with each write, and commit flushes
- * and places it (see local-fs-blob-writer.ts). With `directIo`, writers stage their bytes in 4 MiB
- * aligned blocks written past the page cache, so the file grows in steps of 4 MiB.
+ * and places it (see local-fs-blob-writer.ts). With `directIo`, writers stage their bytes in 1 MiB
+ * aligned blocks written past the page cache, so the file grows in steps of 1 MiB.
  */
 export class LocalFsBlobStore implements BlobStore {
   readonly location: string;

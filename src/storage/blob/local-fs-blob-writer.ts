@@ -14,7 +14,8 @@ import { AlignedBuffers, DIRECT_ALIGN, isDirectRefusal, openDirect, writeFully }
  * none free writes through the page cache instead of waiting, so many concurrent writers never
  * block one another.
  */
-const STAGE_BYTES = 4 * 1024 * 1024;
+/** 1 MiB stages: large enough that direct writes run at the device's speed, small enough to keep four. */
+const STAGE_BYTES = 1024 * 1024;
 let stages: AlignedBuffers | undefined;
 
 function takeStage(): Uint8Array | undefined {
@@ -64,7 +65,7 @@ export async function openLocalFsWriter(where: LocalFsTarget, options: PutOption
 /**
  * A writer's bytes go straight to a temporary file with positional writes, so nothing is held in
  * memory and the caller's buffer is free once a write resolves. Where the file system allows direct
- * I/O, they are gathered in a page-aligned stage and written past the page cache 4 MiB at a time
+ * I/O, they are gathered in a page-aligned stage and written past the page cache 1 MiB at a time
  * (see direct-io.ts); the unaligned tail goes through the page cache at commit. Commit goes in steps, each done
  * once, so a commit tried again after a retryable failure resumes where it stopped: flush and
  * close the file, place it (link or rename), flush the folder. A failed flush is never retried:
