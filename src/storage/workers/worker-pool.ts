@@ -42,7 +42,7 @@ export class ChunkWorkerPool {
   /** Gives workers started without keys their keys; jobs queued meanwhile start now. */
   configure(keys: RepositoryKeys, zstdLevel: number): void {
     if (this.#configured) throw new Error('worker pool is already configured');
-    for (const worker of this.#running.keys()) worker.postMessage({ configure: { keys, zstdLevel } });
+    for (const worker of this.#running.keys()) worker.postMessage({ configure: { keys, zstdLevel } }, []);
     this.#configured = true;
     this.#pump();
   }
