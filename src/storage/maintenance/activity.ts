@@ -11,7 +11,10 @@ import type { Repository } from '../repository/repository.ts';
  * still running. New backups treat marked packs as already gone and store those chunks again.
  */
 export const HEARTBEAT_MS = 60_000;
-/** A marker not refreshed for this long belongs to a backup that died; it no longer holds prune back. */
+/**
+ * A marker not refreshed for this long belongs to a backup that died; it no longer holds prune back.
+ * A marker of this host whose process is gone is dead at once.
+ */
 export const STALE_AFTER_MS = 30 * 60_000;
 
 export interface InflightMarker {
@@ -65,15 +68,33 @@ async function loadAll<T>(repo: Repository, prefix: string): Promise<T[]> {
   return out;
 }
 
-/** Backups still running: markers refreshed within STALE_AFTER_MS. */
+/**
+ * A marker whose process is known to be gone: written on this host by a process id that no longer
+ * exists. (A reused process id keeps the marker alive until it goes stale: the safe mistake.)
+ */
+function deadHere(marker: InflightMarker): boolean {
+  if (marker.host !== hostname() || marker.pid === process.pid) return false;
+  try {
+    process.kill(marker.pid, 0);
+    return false;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'ESRCH';
+  }
+}
+
+function isStale(marker: InflightMarker, now: number): boolean {
+  return now - Date.parse(marker.heartbeatAt) >= STALE_AFTER_MS || deadHere(marker);
+}
+
+/** Backups still running: markers refreshed within STALE_AFTER_MS whose process is not known dead. */
 export async function liveInflight(repo: Repository): Promise<InflightMarker[]> {
   const now = repo.clock.now().getTime();
-  return (await loadAll<InflightMarker>(repo, LAYOUT.inflight)).filter((m) => now - Date.parse(m.heartbeatAt) < STALE_AFTER_MS);
+  return (await loadAll<InflightMarker>(repo, LAYOUT.inflight)).filter((m) => !isStale(m, now));
 }
 
 export async function staleInflight(repo: Repository): Promise<InflightMarker[]> {
   const now = repo.clock.now().getTime();
-  return (await loadAll<InflightMarker>(repo, LAYOUT.inflight)).filter((m) => now - Date.parse(m.heartbeatAt) >= STALE_AFTER_MS);
+  return (await loadAll<InflightMarker>(repo, LAYOUT.inflight)).filter((m) => isStale(m, now));
 }
 
 export async function pruneMarks(repo: Repository): Promise<PruneMark[]> {
