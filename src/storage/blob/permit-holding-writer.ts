@@ -1,5 +1,6 @@
 import type { BlobWriter } from './blob-store.ts';
-import { isFinished, type BlobWriterState } from './blob-writer-state.ts';
+import { isFinished } from './blob-writer-state.ts';
+import { ForwardingBlobWriter } from './forwarding-blob-writer.ts';
 import type { Release } from './semaphore.ts';
 
 /**
@@ -7,41 +8,28 @@ import type { Release } from './semaphore.ts';
  * writer is finished: committed, or aborted by the caller, a failed call or its signal. The
  * permit goes back only after the inner writer has let go of its bytes.
  */
-export class PermitHoldingWriter implements BlobWriter {
-  readonly #inner: BlobWriter;
+export class PermitHoldingWriter extends ForwardingBlobWriter {
   readonly #release: Release;
   readonly #signal: AbortSignal | undefined;
   readonly #onAbort = () => void this.#finish().catch(() => undefined);
 
   constructor(inner: BlobWriter, release: Release, signal: AbortSignal | undefined) {
-    this.#inner = inner;
+    super(inner);
     this.#release = release;
     this.#signal = signal;
     if (signal?.aborted) this.#onAbort();
     else signal?.addEventListener('abort', this.#onAbort, { once: true });
   }
 
-  get key(): string {
-    return this.#inner.key;
+  override write(data: Uint8Array): Promise<void> {
+    return this.#settled(this.inner.write(data));
   }
 
-  get bytesWritten(): number {
-    return this.#inner.bytesWritten;
+  override commit(): Promise<void> {
+    return this.#settled(this.inner.commit());
   }
 
-  get state(): BlobWriterState {
-    return this.#inner.state;
-  }
-
-  write(data: Uint8Array): Promise<void> {
-    return this.#settled(this.#inner.write(data));
-  }
-
-  commit(): Promise<void> {
-    return this.#settled(this.#inner.commit());
-  }
-
-  async abort(): Promise<void> {
+  override async abort(): Promise<void> {
     await this.#finish();
   }
 
@@ -50,14 +38,14 @@ export class PermitHoldingWriter implements BlobWriter {
     try {
       await call;
     } finally {
-      if (isFinished(this.#inner.state)) await this.#finish();
+      if (isFinished(this.inner.state)) await this.#finish();
     }
   }
 
   /** Aborts the inner writer (nothing to do once committed) and then gives the permit back. */
   async #finish(): Promise<void> {
     try {
-      await this.#inner.abort();
+      await this.inner.abort();
     } finally {
       this.#signal?.removeEventListener('abort', this.#onAbort);
       this.#release();

@@ -2,7 +2,7 @@ import { invalidArgument, isArcaError, type ArcaError } from '../../core/errors/
 import { raceAbort, sleep as realSleep } from './abort.ts';
 import { listTarget, type BlobOperation } from './blob-operation.ts';
 import type { BlobInfo, BlobStore, BlobWriter, CallOptions, GetOptions, PutOptions } from './blob-store.ts';
-import type { BlobWriterState } from './blob-writer-state.ts';
+import { ForwardingBlobWriter } from './forwarding-blob-writer.ts';
 import { sameBytes } from './same-bytes.ts';
 
 export interface RetryEvent {
@@ -163,36 +163,15 @@ export class RetryingBlobStore implements BlobStore {
 }
 
 /** A writer whose commit is tried again; everything else goes straight to the inner writer. */
-class RetryingBlobWriter implements BlobWriter {
-  readonly #inner: BlobWriter;
+class RetryingBlobWriter extends ForwardingBlobWriter {
   readonly #commit: () => Promise<void>;
 
   constructor(inner: BlobWriter, commit: () => Promise<void>) {
-    this.#inner = inner;
+    super(inner);
     this.#commit = commit;
   }
 
-  get key(): string {
-    return this.#inner.key;
-  }
-
-  get bytesWritten(): number {
-    return this.#inner.bytesWritten;
-  }
-
-  get state(): BlobWriterState {
-    return this.#inner.state;
-  }
-
-  write(data: Uint8Array): Promise<void> {
-    return this.#inner.write(data);
-  }
-
-  commit(): Promise<void> {
+  override commit(): Promise<void> {
     return this.#commit();
-  }
-
-  abort(): Promise<void> {
-    return this.#inner.abort();
   }
 }
