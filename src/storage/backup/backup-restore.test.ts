@@ -46,6 +46,21 @@ describe('image backup and restore (local store, real files)', () => {
     });
   }
 
+  it('leaves one index file per backup, however many packs it stored', async () => {
+    const { repo: fresh, pool: freshPool } = await testRepository(new LocalFsBlobStore(join(dir, 'one-index')));
+    try {
+      const image = join(dir, 'many-packs.img');
+      await writeImage(image, { size: 3 * 1024 * 1024, seed: 12, zeroShare: 0, textShare: 0 });
+      const { packsStored } = await backupImages(fresh, { paths: [image], pool: freshPool });
+      assert.ok(packsStored > 4, `stored ${packsStored} packs`);
+      const indexFiles = [];
+      for await (const info of fresh.store.list('index/')) indexFiles.push(info.key);
+      assert.equal(indexFiles.length, 1);
+    } finally {
+      await freshPool.close();
+    }
+  });
+
   it('restores holes as holes: the restored file allocates no more than the source', async () => {
     const image = join(dir, 'sparse.img');
     await writeImage(image, { size: 4 * 1024 * 1024, seed: 11, zeroShare: 0.7 });

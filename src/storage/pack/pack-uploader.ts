@@ -2,8 +2,9 @@ import { randomBytes } from 'node:crypto';
 import type { BlobWriter } from '../blob/blob-store.ts';
 import { roleAad, seal } from '../crypto/aead.ts';
 import type { ChunkIndex } from '../index/chunk-index.ts';
+import type { PackListing } from '../index/index-file.ts';
 import { writeIndexFile } from '../index/load-index.ts';
-import { hex, packKey } from '../repository/layout.ts';
+import { hex, indexKey, packKey } from '../repository/layout.ts';
 import type { Repository } from '../repository/repository.ts';
 import type { SealedChunk } from '../workers/chunk-work.ts';
 import { MemoryReleaser } from '../workers/release-memory.ts';
@@ -39,6 +40,8 @@ export class PackUploader {
   readonly #releaser = new MemoryReleaser(16 * 1024 * 1024, 0);
   #open: OpenPack | undefined;
   #failure: unknown;
+  /** The packs this uploader stored and the index file written for each, merged at flush. */
+  readonly #stored: { listing: PackListing; indexFile: string }[] = [];
   packsStored = 0;
   bytesStored = 0;
 
@@ -77,13 +80,20 @@ export class PackUploader {
     this.#releaser.note(chunk.sealed.length);
   }
 
-  /** Finishes the last, partial pack and waits for every pack and index file. */
+  /**
+   * Finishes the last, partial pack and waits for every pack and index file. Then the per-pack index
+   * files become one, so that a repository keeps about one index file per backup: the merged file
+   * is written before the small ones go, and a crash between the two only leaves duplicates.
+   */
   async flush(): Promise<void> {
     const last = this.#open;
     this.#open = undefined;
     if (last) await this.#finishInBackground(last);
     await Promise.all(this.#finishing);
     this.#throwIfFailed();
+    if (this.#stored.length < 2) return;
+    const merged = await writeIndexFile(this.#repo, this.#stored.map((s) => s.listing), this.#signal);
+    for (const { indexFile } of this.#stored) if (indexFile !== merged) await this.#repo.store.delete(indexKey(indexFile), { signal: this.#signal });
   }
 
   /** After a failed backup: drops the open pack, so that it leaves no temporary object behind. */
@@ -128,7 +138,8 @@ export class PackUploader {
     await this.#append(pack, encodeTrailer(table.length));
     await (await pack.writer).commit();
     const listing = { packId: pack.packId, entries: pack.entries };
-    await writeIndexFile(this.#repo, [listing], this.#signal);
+    const indexFile = await writeIndexFile(this.#repo, [listing], this.#signal);
+    this.#stored.push({ listing, indexFile });
     this.#index.addPack(listing);
     for (const entry of pack.entries) this.#pending.delete(hex(entry.id));
     this.packsStored++;
