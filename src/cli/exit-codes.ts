@@ -13,11 +13,13 @@ export const EXIT_CODES = {
   unauthorized: 5,
   unavailable: 6,
   internal: 70,
+  cancelled: 130,
 } as const;
 
 export type ExitCode = (typeof EXIT_CODES)[keyof typeof EXIT_CODES];
 
 export function exitCodeFor(error: ArcaError): ExitCode {
+  if (error.code === 'OperationCancelled') return EXIT_CODES.cancelled;
   const status = error.httpStatus;
   if (status === 400 || status === 422) return EXIT_CODES.usage;
   if (status === 401 || status === 403) return EXIT_CODES.unauthorized;

@@ -1,4 +1,5 @@
-import { isAllZero, readFixedChunks } from '../chunking/fixed-chunker.ts';
+import { ArcaError } from '../../core/errors/index.ts';
+import { ImageReadError, isAllZero, readFixedChunks } from '../chunking/fixed-chunker.ts';
 import type { PackUploader } from '../pack/pack-uploader.ts';
 import type { DiskManifest } from '../points/manifest.ts';
 import { HOLE, RefListBuilder } from '../points/ref-list.ts';
@@ -59,23 +60,33 @@ export async function writeDisk(name: string, image: ImageSource, deps: DiskWrit
   };
 
   const lengths: number[] = [];
-  for await (const chunk of readFixedChunks(image.handle, image.source.size, deps.chunkSize, deps.signal, (n) => buffers.acquire(n))) {
-    chunkCount++;
-    // Read the length now: handing the buffer to a worker detaches it.
-    const length = chunk.data.length;
-    let pending: Promise<Uint8Array>;
-    if (isAllZero(chunk.data)) {
-      zeroChunks++;
-      buffers.release(chunk.data);
-      pending = Promise.resolve(HOLE);
-    } else {
-      pending = storeChunk(deps, buffers, chunk.data, counters);
-      // Failures surface when the chunk is committed; this only keeps them from being reported as unhandled first.
-      pending.catch(() => undefined);
+  const readAll = async () => {
+    for await (const chunk of readFixedChunks(image.handle, image.source.size, deps.chunkSize, deps.signal, (n) => buffers.acquire(n))) {
+      chunkCount++;
+      // Read the length now: handing the buffer to a worker detaches it.
+      const length = chunk.data.length;
+      let pending: Promise<Uint8Array>;
+      if (isAllZero(chunk.data)) {
+        zeroChunks++;
+        buffers.release(chunk.data);
+        pending = Promise.resolve(HOLE);
+      } else {
+        pending = storeChunk(deps, buffers, chunk.data, counters);
+        // Failures surface when the chunk is committed; this only keeps them from being reported as unhandled first.
+        pending.catch(() => undefined);
+      }
+      window.push(pending);
+      lengths.push(length);
+      if (window.length >= depth) await commit(window.shift() as Promise<Uint8Array>, lengths.shift() as number);
     }
-    window.push(pending);
-    lengths.push(length);
-    if (window.length >= depth) await commit(window.shift() as Promise<Uint8Array>, lengths.shift() as number);
+  };
+  try {
+    await readAll();
+  } catch (error) {
+    // The chunks already handed to the workers settle before the failure goes up.
+    await Promise.allSettled(window);
+    if (error instanceof ImageReadError) throw new ArcaError('ImageFileUnreadable', { path: image.source.path, reason: error.message }, { cause: error });
+    throw error;
   }
   while (window.length > 0) await commit(window.shift() as Promise<Uint8Array>, lengths.shift() as number);
   const last = refs.finish();

@@ -5,6 +5,7 @@ import { pruneMarks, startInflight } from '../maintenance/activity.ts';
 import { PackUploader } from '../pack/pack-uploader.ts';
 import type { DiskManifest, RecoveryPointManifest } from '../points/manifest.ts';
 import { MANIFEST_VERSION } from '../points/manifest.ts';
+import { diskChunkIds } from '../points/chunk-reader.ts';
 import { listPointIds, loadPoint, savePoint } from '../points/point-store.ts';
 import { hex, timeId } from '../repository/layout.ts';
 import type { Repository } from '../repository/repository.ts';
@@ -52,6 +53,18 @@ async function excludedChunks(repo: Repository, index: Awaited<ReturnType<typeof
   return excluded;
 }
 
+/**
+ * True when none of a disk's chunks (pieces and data) sits in a pack prune has marked: only then may
+ * its chunk list be reused without reading the disk. Reading the list costs 32 bytes per chunk.
+ */
+async function clearOfMarks(repo: Repository, pool: ChunkWorkerPool, disk: DiskManifest, excluded: ReadonlySet<string>, signal?: AbortSignal): Promise<boolean> {
+  if (excluded.size === 0) return true;
+  if (disk.refPieces.some((p) => excluded.has(p))) return false;
+  const index = await loadIndex(repo, signal);
+  for await (const id of diskChunkIds(repo, index, pool, disk.refPieces, signal)) if (excluded.has(hex(id))) return false;
+  return true;
+}
+
 /** Backs up each disk in turn into `uploader`, reusing unchanged image files' chunk lists. */
 async function backupDisks(
   repo: Repository,
@@ -67,7 +80,8 @@ async function backupDisks(
     const image = await openImage(path);
     try {
       const before = previous.get(path);
-      const reusable = before && unchanged(before.source, image.source) && before.chunkSize === repo.config.imageChunkSize && before.refPieces.every((p) => !excluded.has(p));
+      const reusable =
+        before && unchanged(before.source, image.source) && before.chunkSize === repo.config.imageChunkSize && (await clearOfMarks(repo, options.pool, before, excluded, options.signal));
       if (reusable) {
         disks.push({ ...before, name: basename(path) });
         options.onProgress?.({ disk: n, path, bytesDone: image.source.size, bytesTotal: image.source.size, bytesNew: 0 });
@@ -100,6 +114,7 @@ export async function backupImages(repo: Repository, options: ImageBackupOptions
   const started = performance.now();
   const inflight = await startInflight(repo);
   try {
+    // Only packs that exist count (see loadIndex): a backup never references a chunk in a pack that is gone.
     const index = await loadIndex(repo, options.signal);
     const excluded = await excludedChunks(repo, index);
     const uploader = new PackUploader(repo, index, { signal: options.signal, excluded });
@@ -108,6 +123,8 @@ export async function backupImages(repo: Repository, options: ImageBackupOptions
       await uploader.discard();
       throw error;
     });
+    // A backup taken for dead may have lost data to prune meanwhile: then it records nothing.
+    await inflight.stillHeld();
     const id = timeId(repo.clock.now(), randomBytes(4));
     const seconds = (performance.now() - started) / 1000;
     const draft = { version: MANIFEST_VERSION, id, time: inflight.startedAt.toISOString(), metadata: options.metadata ?? {}, disks };

@@ -21,11 +21,21 @@ export interface ImageChunk {
   readonly data: Uint8Array;
 }
 
+/** The image could not be read as expected (an I/O error, or it shrank while being read). */
+export class ImageReadError extends Error {
+  override name = 'ImageReadError';
+}
+
 async function readChunk(file: FileHandle, data: Uint8Array, offset: number, size: number): Promise<Uint8Array> {
   let filled = 0;
   while (filled < data.length) {
-    const { bytesRead } = await file.read(data, filled, data.length - filled, offset + filled);
-    if (bytesRead === 0) throw new Error(`image ended at byte ${offset + filled}, expected ${size} bytes`);
+    let bytesRead: number;
+    try {
+      ({ bytesRead } = await file.read(data, filled, data.length - filled, offset + filled));
+    } catch (error) {
+      throw new ImageReadError((error as Error).message, { cause: error });
+    }
+    if (bytesRead === 0) throw new ImageReadError(`it ended at byte ${offset + filled}, ${size} bytes were expected (did it shrink during the backup?)`);
     filled += bytesRead;
   }
   return data;

@@ -29,8 +29,18 @@ export function encodeIndexFile(packs: readonly PackListing[]): Uint8Array {
   return out;
 }
 
+/** An object written by a newer format than this code reads. */
+export class FormatVersionError extends Error {
+  override name = 'FormatVersionError';
+  readonly version: number;
+  constructor(what: string, version: number) {
+    super(`${what} format version ${version} is not supported`);
+    this.version = version;
+  }
+}
+
 export function decodeIndexFile(body: Uint8Array): PackListing[] {
-  if (body[0] !== INDEX_FILE_VERSION) throw new Error(`index file version ${body[0]} is not supported`);
+  if (body[0] !== INDEX_FILE_VERSION) throw new FormatVersionError('index file', body[0] ?? 0);
   const view = new DataView(body.buffer, body.byteOffset, body.byteLength);
   const count = view.getUint32(1, true);
   const packs: PackListing[] = [];

@@ -3,6 +3,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
+import { isArcaError } from '../../core/errors/index.ts';
 import type { BlobStore, PutOptions } from '../blob/blob-store.ts';
 import { FaultInjectingBlobStore } from '../blob/fault-injecting-blob-store.ts';
 import { LocalFsBlobStore } from '../blob/local-fs-blob-store.ts';
@@ -215,9 +216,12 @@ describe('verify and prune', () => {
       const old = await backupImages(handles[0]!.repo, { paths: [images[2] as string], pool: handles[0]!.pool });
       await forgetPoint(handles[0]!.repo, old.manifest.id);
       const backups = handles.map(({ repo, pool }, n) => backupImages(repo, { paths: [images[n] as string], pool, skipUnchanged: false }));
-      const prunes = [pruneRepository(handles[0]!.repo, handles[0]!.pool, { graceMs: 0 }), pruneRepository(handles[1]!.repo, handles[1]!.pool, { graceMs: 0 })];
+      const prunes = Promise.allSettled([pruneRepository(handles[0]!.repo, handles[0]!.pool, { graceMs: 0 }), pruneRepository(handles[1]!.repo, handles[1]!.pool, { graceMs: 0 })]);
       const results = await Promise.all(backups);
-      await Promise.all(prunes);
+      // Two prunes at once: one runs, the other is refused while the first holds the lease.
+      for (const outcome of await prunes) {
+        if (outcome.status === 'rejected') assert.ok(isArcaError(outcome.reason) && outcome.reason.code === 'RepositoryPruneRunning', String(outcome.reason));
+      }
       await pruneRepository(handles[2]!.repo, handles[2]!.pool, { graceMs: 0 });
       assert.deepEqual((await verifyRepository(handles[2]!.repo, handles[2]!.pool)).problems, []);
       for (const [n, { manifest }] of results.entries()) {

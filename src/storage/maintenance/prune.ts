@@ -1,11 +1,12 @@
+import { ArcaError } from '../../core/errors/index.ts';
 import type { ChunkIndex } from '../index/chunk-index.ts';
 import { loadIndex, writeIndexFile } from '../index/load-index.ts';
-import { ArcaError } from '../../core/errors/index.ts';
-import { hex, indexKey, inflightKey, LAYOUT, nameOf, packKey, unhex } from '../repository/layout.ts';
+import { hex, indexKey, LAYOUT, nameOf, packKey, unhex } from '../repository/layout.ts';
 import type { Repository } from '../repository/repository.ts';
 import type { ChunkWorkerPool } from '../workers/worker-pool.ts';
-import { liveInflight, pruneMarks, removePruneMark, staleInflight, writePruneMark, type PruneMark } from './activity.ts';
-import { liveChunks } from './live-chunks.ts';
+import { backupsInflight, pruneMarks, removeInflight, removePruneMark, takePruneLease, writePruneMark, type PruneMark } from './activity.ts';
+import { liveChunks, type LiveSet } from './live-chunks.ts';
+import { readPackTable } from './pack-table.ts';
 
 export interface PruneOptions {
   /** Packs younger than this are never marked: they may belong to a backup that has not written its index yet. */
@@ -30,78 +31,102 @@ export const DEFAULT_GRACE_MS = 10 * 60_000;
 /** A backup that started this soon after a mark may have read the marks before the mark was stored. */
 const MARK_SAFETY_MS = 2 * 60_000;
 
+interface State {
+  readonly index: ChunkIndex;
+  readonly live: LiveSet;
+  readonly stored: Map<string, { size: number; modified?: Date }>;
+}
+
 /**
- * Removes packs no recovery point needs, in two phases so that it never deletes what a running backup
- * may still reference. Phase one marks unused packs (`prune/<id>`); backups that start later treat
- * marked packs as gone. Phase two, in this run or a later one, deletes a mark's packs once no backup
- * that started before the mark is running: it first writes an index without them, then removes the
- * index files it replaced, then the packs, then the mark. A crash between any two steps leaves
- * duplicates or unreferenced files, never a reference to something missing.
+ * What the repository holds and needs, read in this order: packs, then index, then points. A pack
+ * stored after the listing is not a candidate; an index file or point written after its own listing
+ * only adds to what is kept. Refuses to go on when a point cannot be read in full or needs a chunk
+ * the index does not know: deleting anything then could delete what that point needs.
+ */
+async function readState(repo: Repository, pool: ChunkWorkerPool, signal?: AbortSignal): Promise<State> {
+  const stored = new Map<string, { size: number; modified?: Date }>();
+  for await (const info of repo.store.list(LAYOUT.data, { signal })) stored.set(nameOf(info.key), { size: info.size, modified: info.modified });
+  const index = await loadIndex(repo, signal, undefined, new Set(stored.keys()));
+  const live = await liveChunks(repo, index, pool, signal);
+  const unindexed = [...live.chunks.keys()].filter((id) => !index.has(id));
+  if (live.problems.length > 0 || unindexed.length > 0) {
+    const points = new Set([...live.problems.flatMap((p) => p.points), ...unindexed.flatMap((id) => live.chunks.get(id) ?? [])]);
+    throw new ArcaError('RepositoryVerifyFailed', { problems: live.problems.length + unindexed.length, packs: 0, points: [...points].join(', ') || 'none' });
+  }
+  return { index, live, stored };
+}
+
+/**
+ * Removes packs no recovery point needs, in two phases so that it never deletes what a running
+ * backup may still reference. Phase one marks unused packs (`prune/<id>`); backups that start later
+ * treat marked packs as gone. Phase two deletes a mark's packs once no backup that started before the
+ * mark is running, judged *before* the needed chunks are read again, so that every point written by
+ * such a backup is counted. It writes an index without the packs, removes the index files it
+ * replaced, then the packs, then the mark: a crash between steps leaves duplicates or unreferenced
+ * files, never a reference to something missing. One prune runs at a time.
  */
 export async function pruneRepository(repo: Repository, pool: ChunkWorkerPool, options: PruneOptions = {}): Promise<PruneReport> {
   const signal = options.signal;
-  const index = await loadIndex(repo, signal);
-  const live = await liveChunks(repo, index, pool, signal);
-  if (live.problems.length > 0) {
-    const [first] = live.problems;
-    throw new ArcaError('RepositoryVerifyFailed', { problems: live.problems.length, packs: 0, points: first?.points.join(', ') ?? '' });
-  }
-  const stored = new Map<string, { size: number; modified?: Date }>();
-  for await (const info of repo.store.list(LAYOUT.data, { signal })) stored.set(nameOf(info.key), { size: info.size, modified: info.modified });
+  const lease = options.dryRun ? undefined : await takePruneLease(repo);
+  try {
+    const marking = await readState(repo, pool, signal);
+    const { packs: candidates, partlyUsedPacks } = await unusedPacks(repo, marking, options.graceMs ?? DEFAULT_GRACE_MS, signal);
+    const summary = { points: marking.live.points.length, packsTotal: marking.stored.size, packsMarked: candidates.length, partlyUsedPacks };
+    if (options.dryRun) return { ...summary, packsDeleted: 0, bytesFreed: 0, waiting: [] };
+    if (candidates.length > 0) await writePruneMark(repo, candidates);
 
-  const now = repo.clock.now().getTime();
-  const running = await liveInflight(repo);
-  const oldestRunning = Math.min(...running.map((m) => Date.parse(m.startedAt)));
-  const marks = await pruneMarks(repo);
-  const alreadyMarked = new Set(marks.flatMap((m) => m.packs));
-  let partlyUsedPacks = 0;
-  const candidates: string[] = [];
-  for (const [packId, info] of stored) {
-    if (alreadyMarked.has(packId)) continue;
-    const entries = index.packEntries(packId);
-    const used = entries?.filter((e) => live.chunks.has(hex(e.id))).length ?? 0;
-    if (used > 0) {
-      if (entries && used < entries.length) partlyUsedPacks++;
-      continue;
+    const { live: running, stale } = await backupsInflight(repo);
+    // Dead backups lose their markers before any data goes: were one alive after all, it will find its
+    // marker gone and record nothing.
+    for (const marker of stale) await removeInflight(repo, marker.id);
+    const waiting: { mark: string; backups: string[] }[] = [];
+    const ready: PruneMark[] = [];
+    for (const mark of await pruneMarks(repo)) {
+      const blockers = running.filter((m) => Date.parse(m.startedAt) < Date.parse(mark.markedAt) + MARK_SAFETY_MS).map((m) => m.id);
+      if (blockers.length > 0) waiting.push({ mark: mark.id, backups: blockers });
+      else ready.push(mark);
     }
-    const written = info.modified?.getTime();
-    if (written === undefined || written > now - (options.graceMs ?? DEFAULT_GRACE_MS) || written >= oldestRunning) continue;
-    candidates.push(packId);
+    if (ready.length === 0) return { ...summary, packsDeleted: 0, bytesFreed: 0, waiting };
+    const sweeping = await readState(repo, pool, signal);
+    const { deleted, bytesFreed } = await sweep(repo, sweeping, ready, signal);
+    return { ...summary, packsDeleted: deleted, bytesFreed, waiting };
+  } finally {
+    await lease?.stop().catch(() => undefined);
   }
-  if (options.dryRun) {
-    return { points: live.points.length, packsTotal: stored.size, packsMarked: candidates.length, packsDeleted: 0, bytesFreed: 0, waiting: [], partlyUsedPacks };
-  }
-  if (candidates.length > 0) marks.push(await writePruneMark(repo, candidates));
-
-  const stillRunning = await liveInflight(repo);
-  const waiting: { mark: string; backups: string[] }[] = [];
-  const sweepable: PruneMark[] = [];
-  for (const mark of marks) {
-    const blockers = stillRunning.filter((m) => Date.parse(m.startedAt) < Date.parse(mark.markedAt) + MARK_SAFETY_MS).map((m) => m.id);
-    if (blockers.length > 0) waiting.push({ mark: mark.id, backups: blockers });
-    else sweepable.push(mark);
-  }
-  const { deleted, bytesFreed } = await sweep(repo, index, live.chunks, stored, sweepable, signal);
-  for (const marker of await staleInflight(repo)) await repo.store.delete(inflightKey(marker.id));
-  return { points: live.points.length, packsTotal: stored.size, packsMarked: candidates.length, packsDeleted: deleted, bytesFreed, waiting, partlyUsedPacks };
 }
 
-/** Phase two for the marks whose wait is over. */
-async function sweep(
-  repo: Repository,
-  index: ChunkIndex,
-  live: ReadonlyMap<string, unknown>,
-  stored: ReadonlyMap<string, { size: number }>,
-  marks: readonly PruneMark[],
-  signal?: AbortSignal,
-): Promise<{ deleted: number; bytesFreed: number }> {
-  if (marks.length === 0) return { deleted: 0, bytesFreed: 0 };
+/** Packs with no needed chunk, old enough, and not written by a backup still running. */
+async function unusedPacks(repo: Repository, state: State, graceMs: number, signal?: AbortSignal): Promise<{ packs: string[]; partlyUsedPacks: number }> {
+  const now = repo.clock.now().getTime();
+  const { live: running } = await backupsInflight(repo);
+  const oldestRunning = Math.min(...running.map((m) => Date.parse(m.startedAt)));
+  const alreadyMarked = new Set((await pruneMarks(repo)).flatMap((m) => m.packs));
+  let partlyUsedPacks = 0;
+  const packs: string[] = [];
+  for (const [packId, info] of state.stored) {
+    const written = info.modified?.getTime();
+    if (alreadyMarked.has(packId) || written === undefined || written > now - graceMs || written >= oldestRunning) continue;
+    // A pack the index does not list is read: its chunks may be needed all the same (an index file
+    // lost or being rewritten); a pack whose table cannot be read is kept for `verify` to report.
+    const entries = state.index.packEntries(packId) ?? (await readPackTable(repo, packId, info.size, signal).catch(() => undefined));
+    if (!entries) continue;
+    const used = entries.filter((e) => state.live.chunks.has(hex(e.id))).length;
+    if (used === 0) packs.push(packId);
+    else if (used < entries.length) partlyUsedPacks++;
+  }
+  return { packs, partlyUsedPacks };
+}
+
+/** Phase two for the marks whose wait is over, against needed chunks read after that wait ended. */
+async function sweep(repo: Repository, state: State, marks: readonly PruneMark[], signal?: AbortSignal): Promise<{ deleted: number; bytesFreed: number }> {
+  const { index, live, stored } = state;
   const doomed = new Set(marks.flatMap((m) => m.packs));
   // A chunk that became needed again since the mark keeps its pack, unless another pack also holds it.
-  const holders = new Map<string, number>();
-  for (const packId of index.packIds()) if (!doomed.has(packId)) for (const e of index.packEntries(packId) ?? []) holders.set(hex(e.id), 1);
+  const holders = new Set<string>();
+  for (const packId of index.packIds()) if (!doomed.has(packId)) for (const e of index.packEntries(packId) ?? []) holders.add(hex(e.id));
   for (const packId of doomed) {
-    if ((index.packEntries(packId) ?? []).some((e) => live.has(hex(e.id)) && !holders.has(hex(e.id)))) doomed.delete(packId);
+    const entries = index.packEntries(packId) ?? (await readPackTable(repo, packId, stored.get(packId)?.size ?? 0, signal).catch(() => undefined));
+    if (!entries || entries.some((e) => live.chunks.has(hex(e.id)) && !holders.has(hex(e.id)))) doomed.delete(packId);
   }
   const keep = [...index.packIds()].filter((p) => !doomed.has(p) && stored.has(p));
   const replaced = [...index.files];

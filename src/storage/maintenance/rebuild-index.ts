@@ -1,9 +1,8 @@
-import { open as openSealed, roleAad } from '../crypto/aead.ts';
 import { loadIndex, writeIndexFile } from '../index/load-index.ts';
 import type { PackListing } from '../index/index-file.ts';
-import { decodeTable, decodeTrailer, PACK_TRAILER_BYTES } from '../pack/pack-format.ts';
-import { indexKey, LAYOUT, nameOf, packKey, unhex } from '../repository/layout.ts';
+import { indexKey, LAYOUT, nameOf, unhex } from '../repository/layout.ts';
 import type { Repository } from '../repository/repository.ts';
+import { readPackTable } from './pack-table.ts';
 
 export interface RebuildReport {
   readonly packs: number;
@@ -13,24 +12,27 @@ export interface RebuildReport {
 
 /**
  * Rebuilds the index from the packs alone: reads each pack's trailer and table (two ranged reads),
- * writes one index file listing every readable pack, then removes the index files it replaces.
+ * writes one index file listing every pack, then removes the index files it replaces. The index
+ * files to replace are listed first, so one written by a backup meanwhile stays; a pack whose table
+ * cannot be read keeps the entries the old index had for it, so rebuilding never loses what it
+ * cannot see.
  */
 export async function rebuildIndex(repo: Repository, signal?: AbortSignal): Promise<RebuildReport> {
+  const old = new Set<string>();
+  for await (const info of repo.store.list(LAYOUT.index, { signal })) old.add(nameOf(info.key));
+  const previous = await loadIndex(repo, signal, () => undefined, 'any');
   const listings: PackListing[] = [];
   const unreadable: { pack: string; reason: string }[] = [];
   for await (const info of repo.store.list(LAYOUT.data, { signal })) {
     const packId = nameOf(info.key);
     try {
-      const trailer = await repo.store.get(packKey(packId), { range: { offset: info.size - PACK_TRAILER_BYTES, length: PACK_TRAILER_BYTES }, signal });
-      const tableLength = decodeTrailer(trailer);
-      const sealed = await repo.store.get(packKey(packId), { range: { offset: info.size - PACK_TRAILER_BYTES - tableLength, length: tableLength }, signal });
-      listings.push({ packId: unhex(packId), entries: decodeTable(openSealed(repo.keys.data, sealed, roleAad('pack-table'))) });
+      listings.push({ packId: unhex(packId), entries: await readPackTable(repo, packId, info.size, signal) });
     } catch (error) {
       unreadable.push({ pack: packId, reason: (error as Error).message });
+      const known = previous.packEntries(packId);
+      if (known) listings.push({ packId: unhex(packId), entries: known });
     }
   }
-  const old = new Set<string>();
-  for await (const info of repo.store.list(LAYOUT.index, { signal })) old.add(nameOf(info.key));
   const written = await writeIndexFile(repo, listings, signal);
   old.delete(written);
   for (const name of old) await repo.store.delete(indexKey(name), { signal });

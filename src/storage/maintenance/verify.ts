@@ -56,7 +56,7 @@ async function checkPack(repo: Repository, pool: ChunkWorkerPool, live: LiveSet,
     const tableLength = decodeTrailer(bytes.subarray(bytes.length - PACK_TRAILER_BYTES));
     const tableStart = bytes.length - PACK_TRAILER_BYTES - tableLength;
     if (tableStart < PACK_HEADER_BYTES) throw new Error('the table length points outside the pack');
-    entries = decodeTable(openSealed(repo.keys.data, bytes.subarray(tableStart, bytes.length - PACK_TRAILER_BYTES), roleAad('pack-table')));
+    entries = decodeTable(openSealed(repo.keys.data, bytes.subarray(tableStart, bytes.length - PACK_TRAILER_BYTES), roleAad('pack-table', packId)));
   } catch (error) {
     const detail = error instanceof AuthenticationError ? 'its table fails authentication' : (error as Error).message;
     problems.push(corrupt(packId, detail, pointsOf(live, indexed)));
@@ -85,7 +85,7 @@ async function checkPack(repo: Repository, pool: ChunkWorkerPool, live: LiveSet,
  */
 export async function verifyRepository(repo: Repository, pool: ChunkWorkerPool, options: VerifyOptions = {}): Promise<VerifyReport> {
   const problems: VerifyProblem[] = [];
-  const index = await loadIndex(repo, options.signal, (error) => problems.push({ code: error.code, params: error.params, points: [] }));
+  const index = await loadIndex(repo, options.signal, (error) => problems.push({ code: error.code, params: error.params, points: [] }), 'any');
   const live = await liveChunks(repo, index, pool, options.signal);
   for (const p of live.problems) {
     problems.push(p.code === 'RepositoryDataCorrupt' ? corrupt(p.key, p.detail, p.points) : { code: p.code, params: p.code === 'RepositoryChunkMissing' ? { chunk: p.key, points: pointsText(p.points) } : { key: p.key, detail: p.detail }, points: p.points });

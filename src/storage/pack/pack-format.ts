@@ -5,7 +5,7 @@ import { CHUNK_ID_BYTES } from '../crypto/keys.ts';
  *
  *   "ARCAPACK" (8) ‖ version u8 ‖ reserved (7)          header, 16 bytes
  *   sealed blob 0 ‖ sealed blob 1 ‖ …                    each AES-GCM sealed, AAD = its chunk id
- *   sealed table                                         AAD = "arca/v1/pack-table/"
+ *   sealed table                                         AAD = "arca/v1/pack-table/<pack id in hex>"
  *   table length u32 ‖ "ARCATAIL" (8)                    trailer, 12 bytes
  *
  * The table lists every blob: id (32) ‖ offset u32 ‖ stored length u32 ‖ raw length u32 ‖ flags u8.
@@ -92,5 +92,5 @@ export function decodeTrailer(trailer: Uint8Array): number {
 
 export function checkPackHeader(header: Uint8Array): void {
   if (new TextDecoder().decode(header.subarray(0, 8)) !== PACK_MAGIC) throw new PackFormatError('no pack header');
-  if (header[8] !== PACK_VERSION) throw new PackFormatError(`pack format version ${header[8]} is not supported`);
+  if (header[8] !== PACK_VERSION) throw new PackFormatError(`pack format version ${header[8]} is not supported by this Arca (it reads ${PACK_VERSION}); upgrade Arca`);
 }

@@ -98,6 +98,8 @@ export class PackUploader {
 
   /** After a failed backup: drops the open pack, so that it leaves no temporary object behind. */
   async discard(): Promise<void> {
+    // Chunks still on their way from the workers must not open a new pack after this.
+    this.#failure ??= new Error('the backup was abandoned');
     const open = this.#open;
     this.#open = undefined;
     await (await open?.writer.catch(() => undefined))?.abort().catch(() => undefined);
@@ -133,7 +135,7 @@ export class PackUploader {
   }
 
   async #finish(pack: OpenPack): Promise<void> {
-    const table = seal(this.#repo.keys.data, encodeTable(pack.entries), roleAad('pack-table'));
+    const table = seal(this.#repo.keys.data, encodeTable(pack.entries), roleAad('pack-table', hex(pack.packId)));
     this.#append(pack, table);
     await this.#append(pack, encodeTrailer(table.length));
     await (await pack.writer).commit();

@@ -1,7 +1,7 @@
 import { ArcaError, isArcaError } from '../../core/errors/index.ts';
 import { LAYOUT, nameOf, pointKey } from '../repository/layout.ts';
 import type { Repository } from '../repository/repository.ts';
-import { isManifest, type RecoveryPointManifest } from './manifest.ts';
+import { isManifest, MANIFEST_VERSION, type RecoveryPointManifest } from './manifest.ts';
 
 /** Recovery point ids, oldest first (ids sort by time). */
 export async function listPointIds(repo: Repository, signal?: AbortSignal): Promise<string[]> {
@@ -21,6 +21,10 @@ export async function loadPoint(repo: Repository, id: string, signal?: AbortSign
     throw error;
   }
   const manifest = repo.openObject(pointKey(id), sealed);
+  const version = (manifest as { version?: unknown } | null)?.version;
+  if (typeof version === 'number' && version > MANIFEST_VERSION) {
+    throw new ArcaError('RepositoryVersionUnsupported', { location: repo.store.location, version, supported: MANIFEST_VERSION });
+  }
   if (!isManifest(manifest) || manifest.id !== id) {
     throw new ArcaError('RepositoryMetadataCorrupt', { key: pointKey(id), detail: 'it is not a recovery point manifest of this id' });
   }

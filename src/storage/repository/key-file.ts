@@ -59,10 +59,16 @@ export async function unwrapMasterKey(file: KeyFile, passphrase: string): Promis
   }
 }
 
+/** Bounds on the stretching a key file may ask for, so that a planted file cannot demand gigabytes. */
+const SCRYPT_LIMITS = { N: 2 ** 20, r: 32, p: 16 } as const;
+
+const within = (n: unknown, max: number) => Number.isInteger(n) && (n as number) >= 1 && (n as number) <= max;
+
 export function isKeyFile(value: unknown): value is KeyFile {
   const v = value as KeyFile;
   return (
     typeof v === 'object' && v !== null && v.version === 1 && v.kind === 'passphrase' && typeof v.wrapped === 'string' &&
-    typeof v.kdf === 'object' && v.kdf.name === 'scrypt' && Number.isInteger(v.kdf.N) && Number.isInteger(v.kdf.r) && Number.isInteger(v.kdf.p)
+    typeof v.kdf === 'object' && v.kdf !== null && v.kdf.name === 'scrypt' && typeof v.kdf.salt === 'string' &&
+    within(v.kdf.N, SCRYPT_LIMITS.N) && within(v.kdf.r, SCRYPT_LIMITS.r) && within(v.kdf.p, SCRYPT_LIMITS.p)
   );
 }

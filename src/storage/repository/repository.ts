@@ -48,7 +48,14 @@ export class Repository {
     const repo = new Repository(store, config, master, options.clock);
     repo.keyId = await repo.addKey(options.passphrase, options.scrypt);
     // The config goes last: until it exists, the folder is not a repository and init can be rerun.
-    await store.put(LAYOUT.config, repo.sealObject(LAYOUT.config, config), { ifNotExists: true });
+    try {
+      await store.put(LAYOUT.config, repo.sealObject(LAYOUT.config, config), { ifNotExists: true });
+    } catch (error) {
+      // Another init won the race: take back the key file, which opens nothing there.
+      await store.delete(keyFileKey(repo.keyId)).catch(() => undefined);
+      if (isArcaError(error) && error.code === 'RepositoryBlobExists') throw new ArcaError('RepositoryAlreadyExists', { location: store.location }, { cause: error });
+      throw error;
+    }
     return repo;
   }
 
@@ -57,13 +64,26 @@ export class Repository {
       if (isArcaError(error) && error.code === 'RepositoryBlobNotFound') throw new ArcaError('RepositoryNotFound', { location: store.location });
       throw error;
     });
+    // Key files that are not ours to read (junk, or left by a losing concurrent init) are skipped.
+    let opensNothing: unknown;
     for await (const info of store.list(LAYOUT.keys)) {
-      const file = json.decode(await store.get(info.key)) as unknown;
+      let file: unknown;
+      try {
+        file = json.decode(await store.get(info.key));
+      } catch {
+        continue;
+      }
       if (!isKeyFile(file)) continue;
       const master = await unwrapMasterKey(file, options.passphrase);
       if (!master) continue;
       const keys = deriveKeys(master);
-      const config = openObject(keys, LAYOUT.config, sealedConfig) as RepositoryConfig;
+      let config: RepositoryConfig;
+      try {
+        config = openObject(keys, LAYOUT.config, sealedConfig) as RepositoryConfig;
+      } catch (error) {
+        opensNothing = error;
+        continue;
+      }
       if (!SUPPORTED_VERSIONS.includes(config.version)) {
         throw new ArcaError('RepositoryVersionUnsupported', { location: store.location, version: config.version, supported: SUPPORTED_VERSIONS.join(', ') });
       }
@@ -71,6 +91,7 @@ export class Repository {
       repo.keyId = nameOf(info.key);
       return repo;
     }
+    if (opensNothing) throw opensNothing;
     throw new ArcaError('RepositoryWrongPassphrase', { location: store.location });
   }
 

@@ -1,4 +1,4 @@
-import { ArcaError } from '../../core/errors/index.ts';
+import { ArcaError, isArcaError } from '../../core/errors/index.ts';
 import type { ChunkIndex, ChunkLocation } from '../index/chunk-index.ts';
 import { isHole } from '../points/ref-list.ts';
 import { hex, packKey } from '../repository/layout.ts';
@@ -28,6 +28,8 @@ export type DiskPiece = { readonly kind: 'hole'; readonly length: number } | ({ 
  * in disk order, so a restore mostly reads packs front to back in a few large reads.
  */
 export async function* diskPieces(ids: AsyncIterable<Uint8Array>, index: ChunkIndex, chunkSize: number, diskSize: number, maxRun: number): AsyncGenerator<DiskPiece> {
+  const expected = Math.ceil(diskSize / chunkSize);
+  let count = 0;
   let run: RunMember[] = [];
   const finish = (): DiskPiece => {
     const first = run[0] as RunMember;
@@ -38,6 +40,7 @@ export async function* diskPieces(ids: AsyncIterable<Uint8Array>, index: ChunkIn
   };
   let at = 0;
   for await (const id of ids) {
+    if (++count > expected) break;
     const length = Math.min(chunkSize, diskSize - at);
     if (isHole(id)) {
       yield { kind: 'hole', length };
@@ -51,11 +54,21 @@ export async function* diskPieces(ids: AsyncIterable<Uint8Array>, index: ChunkIn
     at += chunkSize;
   }
   if (run.length > 0) yield finish();
+  // A chunk list that does not cover the disk exactly would restore zeros or garbage in silence.
+  if (count !== expected) throw new ArcaError('RepositoryMetadataCorrupt', { key: 'chunk list', detail: `it has ${count} chunks where the disk needs ${expected}` });
 }
 
 /** Reads a run with one ranged read and opens its chunks on the workers, in parallel. */
 export async function readRun(repo: Repository, pool: ChunkWorkerPool, run: ChunkRun, signal?: AbortSignal): Promise<Uint8Array[]> {
-  const bytes = await repo.store.get(packKey(run.packId), { range: { offset: run.offset, length: run.length }, signal });
+  let bytes: Uint8Array;
+  try {
+    bytes = await repo.store.get(packKey(run.packId), { range: { offset: run.offset, length: run.length }, signal });
+  } catch (error) {
+    if (isArcaError(error) && error.code === 'RepositoryBlobNotFound') {
+      throw new ArcaError('RepositoryChunkMissing', { chunk: hex(run.members[0]?.id ?? new Uint8Array()), points: 'see `arca repo verify`' }, { cause: error });
+    }
+    throw error;
+  }
   return Promise.all(
     run.members.map(async ({ id, location }) => {
       const start = location.offset - run.offset;

@@ -4,17 +4,23 @@ import { AlignedBuffers, DIRECT_ALIGN, isDirectRefusal, openDirect, writeFully }
 
 const SLOT_BYTES = 4 * 1024 * 1024;
 
+function unwritable(path: string, error: unknown): ArcaError {
+  return error instanceof ArcaError ? error : new ArcaError('RestoreTargetUnwritable', { path, reason: (error as Error).message }, { cause: error });
+}
+
 /**
  * Writes a restored image: aligned pieces with direct I/O through page-aligned staging buffers
  * (see direct-io.ts), where the file system allows it; the page cache otherwise, and for the
  * unaligned tail of an image.
  */
 export class ImageWriter {
+  readonly #path: string;
   readonly #buffered: FileHandle;
   #direct: FileHandle | undefined;
   readonly #staging: AlignedBuffers | undefined;
 
-  private constructor(buffered: FileHandle, direct: FileHandle | undefined, slots: number) {
+  private constructor(path: string, buffered: FileHandle, direct: FileHandle | undefined, slots: number) {
+    this.#path = path;
     this.#buffered = buffered;
     this.#direct = direct;
     this.#staging = direct ? new AlignedBuffers(slots, SLOT_BYTES) : undefined;
@@ -29,24 +35,40 @@ export class ImageWriter {
       if ((error as NodeJS.ErrnoException).code === 'EEXIST') throw new ArcaError('RestoreTargetExists', { path }, { cause: error });
       throw new ArcaError('ImageFileUnreadable', { path, reason: (error as Error).message }, { cause: error });
     }
-    await buffered.truncate(size);
-    return new ImageWriter(buffered, await openDirect(path), slots);
+    try {
+      await buffered.truncate(size);
+    } catch (error) {
+      await buffered.close();
+      throw unwritable(path, error);
+    }
+    return new ImageWriter(path, buffered, await openDirect(path), slots);
   }
 
   async write(data: Uint8Array, position: number): Promise<void> {
+    try {
+      await this.#write(data, position);
+    } catch (error) {
+      throw unwritable(this.#path, error);
+    }
+  }
+
+  async #write(data: Uint8Array, position: number): Promise<void> {
     const alignedLength = data.length - (data.length % DIRECT_ALIGN);
-    if (!this.#direct || !this.#staging || position % DIRECT_ALIGN !== 0 || alignedLength === 0 || data.length > SLOT_BYTES) {
+    const direct = this.#direct;
+    if (!direct || !this.#staging || position % DIRECT_ALIGN !== 0 || alignedLength === 0 || data.length > SLOT_BYTES) {
       return writeFully(this.#buffered, data, position);
     }
     const slot = await this.#staging.take();
     try {
       slot.set(data.subarray(0, alignedLength));
-      await writeFully(this.#direct, slot.subarray(0, alignedLength), position);
+      await writeFully(direct, slot.subarray(0, alignedLength), position);
     } catch (error) {
       // A file system that accepted the open may still refuse direct writes: use the page cache.
       if (!isDirectRefusal(error)) throw error;
-      await this.#direct?.close().catch(() => undefined);
-      this.#direct = undefined;
+      if (this.#direct === direct) {
+        this.#direct = undefined;
+        void direct.close().catch(() => undefined);
+      }
       await writeFully(this.#buffered, data.subarray(0, alignedLength), position);
     } finally {
       this.#staging.give(slot);
@@ -58,9 +80,11 @@ export class ImageWriter {
   async close(sync: boolean): Promise<void> {
     try {
       if (sync) await this.#buffered.sync();
+    } catch (error) {
+      throw unwritable(this.#path, error);
     } finally {
-      await this.#direct?.close();
-      await this.#buffered.close();
+      await this.#direct?.close().catch(() => undefined);
+      await this.#buffered.close().catch(() => undefined);
     }
   }
 }

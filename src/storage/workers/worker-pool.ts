@@ -35,6 +35,7 @@ export class ChunkWorkerPool {
       this.#running.set(worker, new Map());
       worker.on('message', (response: WorkResponse) => this.#settle(worker, response));
       worker.on('error', (error) => this.#fail(worker, error));
+      worker.on('exit', (code) => this.#fail(worker, new Error(`a chunk worker stopped (exit code ${code})`)));
       this.#idle.push(worker);
     }
   }
@@ -103,8 +104,17 @@ export class ChunkWorkerPool {
     this.#pump();
   }
 
+  /** A worker that failed or stopped leaves the pool; once none is left, waiting jobs fail too. */
   #fail(worker: Worker, error: Error): void {
-    for (const job of this.#running.get(worker)?.values() ?? []) job.reject(error);
-    this.#running.get(worker)?.clear();
+    const jobs = this.#running.get(worker);
+    if (!jobs) return;
+    for (const job of jobs.values()) job.reject(error);
+    this.#running.delete(worker);
+    this.#idle = this.#idle.filter((w) => w !== worker);
+    void worker.terminate();
+    if (this.#running.size === 0) {
+      this.#closed = true;
+      for (const job of this.#queue.splice(0)) job.reject(error);
+    }
   }
 }

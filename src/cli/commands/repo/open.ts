@@ -1,6 +1,6 @@
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
-import { invalidArgument } from '../../../core/errors/index.ts';
+import { ArcaError, invalidArgument } from '../../../core/errors/index.ts';
 import { systemClock } from '../../../platform/system-clock.ts';
 import { LocalFsBlobStore } from '../../../storage/blob/local-fs-blob-store.ts';
 import { RetryingBlobStore } from '../../../storage/blob/retrying-blob-store.ts';
@@ -45,8 +45,8 @@ export async function withRepository<T>(dir: string | undefined, fn: (open: Open
 /** Cancels long work on Ctrl-C, so that it stops at a safe point instead of mid-write. */
 export function interruptSignal(): AbortSignal {
   const controller = new AbortController();
-  process.once('SIGINT', () => controller.abort(new Error('interrupted')));
-  process.once('SIGTERM', () => controller.abort(new Error('terminated')));
+  process.once('SIGINT', () => controller.abort(new ArcaError('OperationCancelled', { reason: 'interrupted with Ctrl-C' })));
+  process.once('SIGTERM', () => controller.abort(new ArcaError('OperationCancelled', { reason: 'terminated' })));
   return controller.signal;
 }
 

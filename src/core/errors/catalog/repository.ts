@@ -404,4 +404,92 @@ export const repositoryErrors = defineErrors({
       ],
     },
   },
+  RepositoryBackupInterrupted: {
+    numericCode: 770818,
+    httpStatus: 503,
+    retryable: true,
+    phase: 'transfer',
+    en: {
+      title: 'Backup lost its place in the repository',
+      message: 'Backup {id} was taken for dead by a prune (it was paused for a long time, or this machine\'s clock is far off), so its recovery point was not recorded.',
+      recommendations: [
+        'Run the backup again; the data it already stored is reused.',
+        'Check that this machine\'s clock is synchronised (`timedatectl`), since prune compares times across machines.',
+      ],
+    },
+    es: {
+      title: 'La copia de seguridad perdió su sitio en el repositorio',
+      message: 'Un prune dio por muerta la copia {id} (estuvo en pausa mucho tiempo o el reloj de esta máquina está muy desviado), así que su punto de recuperación no se registró.',
+      recommendations: [
+        'Vuelva a ejecutar la copia de seguridad; los datos que ya guardó se reutilizan.',
+        'Compruebe que el reloj de esta máquina está sincronizado (`timedatectl`), porque prune compara horas entre máquinas.',
+      ],
+    },
+  },
+  RepositoryPruneRunning: {
+    numericCode: 770819,
+    httpStatus: 409,
+    retryable: true,
+    phase: 'transfer',
+    en: {
+      title: 'Another prune is running',
+      message: 'A prune started on {host} at {since} is still running; only one may run at a time.',
+      recommendations: [
+        'Wait for it to finish, then run prune again if needed.',
+        'If that prune was killed, its lease expires after 30 minutes of silence; on the same machine it is cleared at once.',
+      ],
+    },
+    es: {
+      title: 'Ya hay otro prune en curso',
+      message: 'Sigue en curso un prune iniciado en {host} a las {since}; solo puede ejecutarse uno a la vez.',
+      recommendations: [
+        'Espere a que termine y, si hace falta, vuelva a ejecutar prune.',
+        'Si ese prune se interrumpió, su concesión caduca tras 30 minutos sin señales; en la misma máquina se libera de inmediato.',
+      ],
+    },
+  },
+  OperationCancelled: {
+    numericCode: 770820,
+    httpStatus: 409,
+    retryable: true,
+    phase: 'job',
+    en: {
+      title: 'Cancelled',
+      message: 'The operation was cancelled ({reason}) before it finished; what was committed stays valid.',
+      recommendations: [
+        'Run the command again when you are ready; a backup reuses the data it already stored.',
+        'A restore that was cancelled leaves no partial image behind.',
+      ],
+    },
+    es: {
+      title: 'Cancelado',
+      message: 'La operación se canceló ({reason}) antes de terminar; lo que ya se confirmó sigue siendo válido.',
+      recommendations: [
+        'Vuelva a ejecutar el comando cuando quiera; una copia de seguridad reutiliza los datos que ya guardó.',
+        'Una restauración cancelada no deja ninguna imagen a medias.',
+      ],
+    },
+  },
+  RestoreTargetUnwritable: {
+    numericCode: 770821,
+    httpStatus: 507,
+    retryable: false,
+    phase: 'restore',
+    en: {
+      title: 'Restore target cannot be written',
+      message: 'Writing the restored image to {path} failed: {reason}',
+      recommendations: [
+        'Make sure the target folder exists, is writable by this user and has room for the whole image.',
+        'Choose another target with `--to` and run the restore again.',
+      ],
+    },
+    es: {
+      title: 'No se puede escribir el destino de la restauración',
+      message: 'Falló la escritura de la imagen restaurada en {path}: {reason}',
+      recommendations: [
+        'Asegúrese de que la carpeta de destino existe, que este usuario puede escribir en ella y que cabe la imagen completa.',
+        'Elija otro destino con `--to` y vuelva a ejecutar la restauración.',
+      ],
+    },
+  },
 });
