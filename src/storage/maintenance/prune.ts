@@ -108,9 +108,12 @@ async function unusedPacks(repo: Repository, state: State, graceMs: number, sign
     if (alreadyMarked.has(packId) || written === undefined || written > now - graceMs || written >= oldestRunning) continue;
     // A pack the index does not list is read: its chunks may be needed all the same (an index file
     // lost or being rewritten); a pack whose table cannot be read is kept for `verify` to report.
-    const entries = state.index.packEntries(packId) ?? (await readPackTable(repo, packId, info.size, signal).catch(() => undefined));
+    const indexed = state.index.packEntries(packId);
+    const entries = indexed ?? (await readPackTable(repo, packId, info.size, signal).catch(() => undefined));
     if (!entries) continue;
-    const used = entries.filter((e) => state.live.chunks.has(hex(e.id))).length;
+    // In a pack the index does not list, a needed chunk counts only when no indexed pack has it
+    // (a killed backup's pack whose chunks the next backup stored again is plain waste).
+    const used = entries.filter((e) => state.live.chunks.has(hex(e.id)) && (indexed !== undefined || !state.index.has(hex(e.id)))).length;
     if (used === 0) packs.push(packId);
     else if (used < entries.length) partlyUsedPacks++;
   }
