@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { isArcaError } from '../../core/errors/index.ts';
-import type { BlobStore, PutOptions } from '../blob/blob-store.ts';
+import type { BlobStore } from '../blob/blob-store.ts';
 import { FaultInjectingBlobStore } from '../blob/fault-injecting-blob-store.ts';
 import { LocalFsBlobStore } from '../blob/local-fs-blob-store.ts';
 import { backupImages } from '../backup/image-backup.ts';
@@ -13,6 +13,7 @@ import { LAYOUT, nameOf } from '../repository/layout.ts';
 import { Repository } from '../repository/repository.ts';
 import { restoreImage } from '../restore/image-restore.ts';
 import { sha256File, TEST_PASSPHRASE, testRepository, writeImage } from '../testing/fixtures.ts';
+import { holdNextManifest, HookStore } from '../testing/hook-store.ts';
 import { ChunkWorkerPool } from '../workers/worker-pool.ts';
 import { pruneRepository } from './prune.ts';
 import { rebuildIndex } from './rebuild-index.ts';
@@ -22,32 +23,6 @@ async function packNames(store: BlobStore): Promise<string[]> {
   const names: string[] = [];
   for await (const info of store.list(LAYOUT.data)) names.push(nameOf(info.key));
   return names;
-}
-
-/** A store whose manifest writes wait for `release()`: a backup paused after its packs landed. */
-class GatedStore extends FaultInjectingBlobStore {
-  #gate: Promise<void> | undefined;
-  #open: (() => void) | undefined;
-  reached: Promise<void>;
-  #reached!: () => void;
-  constructor(inner: BlobStore) {
-    super(inner);
-    this.reached = new Promise((resolve) => (this.#reached = resolve));
-  }
-  hold(): void {
-    this.#gate = new Promise((resolve) => (this.#open = resolve));
-  }
-  release(): void {
-    this.#open?.();
-    this.#gate = undefined;
-  }
-  override async put(key: string, data: Uint8Array, options?: PutOptions): Promise<void> {
-    if (key.startsWith(LAYOUT.points) && this.#gate) {
-      this.#reached();
-      await this.#gate;
-    }
-    return super.put(key, data, options);
-  }
 }
 
 describe('verify and prune', () => {
@@ -138,48 +113,50 @@ describe('verify and prune', () => {
   });
 
   it('never deletes packs a running backup has written but not yet referenced', async () => {
-    const gated = new GatedStore(new LocalFsBlobStore(join(dir, 'running')));
+    const gated = new HookStore(new LocalFsBlobStore(join(dir, 'running')));
+    let held = { reached: Promise.resolve(), release: () => undefined as void };
     const { repo, pool } = await testRepository(gated);
     try {
       const image = join(dir, 'running.img');
       await writeImage(image, { size: 2 * 1024 * 1024, seed: 76, zeroShare: 0 });
-      gated.hold();
+      held = holdNextManifest(gated);
       const backup = backupImages(repo, { paths: [image], pool });
-      await gated.reached;
+      await held.reached;
       const packs = await packNames(gated);
       assert.ok(packs.length > 0, 'the paused backup has stored packs');
       const report = await pruneRepository(repo, pool, { graceMs: 0 });
       assert.equal(report.packsDeleted, 0);
       assert.deepEqual(await packNames(gated), packs);
-      gated.release();
+      held.release();
       const { manifest } = await backup;
       assert.deepEqual((await verifyRepository(repo, pool)).problems, []);
       const out = join(dir, 'running.out');
       await restoreImage(repo, { pointId: manifest.id, disk: 0, to: out, pool });
       assert.equal(await sha256File(out), await sha256File(image));
     } finally {
-      gated.release();
+      held.release();
       await pool.close();
     }
   });
 
   it('waits for backups that started before a mark, and keeps a marked pack that became needed again', async () => {
-    const gated = new GatedStore(new LocalFsBlobStore(join(dir, 'marked')));
+    const gated = new HookStore(new LocalFsBlobStore(join(dir, 'marked')));
+    let held = { reached: Promise.resolve(), release: () => undefined as void };
     const { repo, pool } = await testRepository(gated);
     try {
       const image = join(dir, 'marked.img');
       await writeImage(image, { size: 1024 * 1024, seed: 77, zeroShare: 0 });
       const first = await backupImages(repo, { paths: [image], pool });
       await forgetPoint(repo, first.manifest.id);
-      gated.hold();
+      held = holdNextManifest(gated);
       // Same data again: this backup dedups against the packs prune is about to mark.
       const second = backupImages(repo, { paths: [image], pool, skipUnchanged: false });
-      await gated.reached;
+      await held.reached;
       const report = await pruneRepository(repo, pool, { graceMs: 0 });
       assert.ok(report.packsMarked > 0);
       assert.equal(report.packsDeleted, 0);
       assert.equal(report.waiting.length, 1);
-      gated.release();
+      held.release();
       const { manifest } = await second;
       const later = await pruneRepository(repo, pool, { graceMs: 0 });
       assert.equal(later.waiting.length, 0);
@@ -189,7 +166,7 @@ describe('verify and prune', () => {
       await restoreImage(repo, { pointId: manifest.id, disk: 0, to: out, pool });
       assert.equal(await sha256File(out), await sha256File(image));
     } finally {
-      gated.release();
+      held.release();
       await pool.close();
     }
   });
