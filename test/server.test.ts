@@ -79,6 +79,16 @@ describe('arca server (real process, HTTPS on loopback)', () => {
     assert.equal(unknownPath.json<{ error: { code: string } }>().error.code, 'ResourceNotFound');
   });
 
+  it('exposes Prometheus metrics, counting requests by route pattern', async () => {
+    await httpsGet(`${server.url}/arca/errors/UserErrorFsFreezeFailed`, ca);
+    const metrics = await httpsGet(`${server.url}/metrics`, ca);
+    assert.equal(metrics.status, 200);
+    assert.match(String(metrics.headers['content-type']), /text\/plain/);
+    assert.match(metrics.body, /^arca_process_cpu_user_seconds_total \d/m);
+    assert.match(metrics.body, /arca_http_requests_total\{method="GET",route="\/arca\/errors\/:code",status="200"\} [1-9]/);
+    assert.doesNotMatch(metrics.body, /UserErrorFsFreezeFailed/, 'raw URLs are not labels');
+  });
+
   it('keeps its CA across restarts and exits cleanly on SIGTERM', async () => {
     assert.equal(await server.stop(), 0);
     server = await startServer(dataDir);

@@ -5,6 +5,7 @@ import { ArcaError } from '../core/errors/index.ts';
 import { languageOf, renderArmError, toArcaError } from './api/arm-error.ts';
 import { registerErrorRoutes } from './api/errors-routes.ts';
 import { registerHealthRoutes } from './api/health-routes.ts';
+import { registerMetrics } from './api/metrics.ts';
 
 export interface AppDeps {
   readonly clock: Clock;
@@ -40,6 +41,7 @@ export function buildApp(deps: AppDeps): FastifyInstance {
     reply.status(error.httpStatus).send(renderArmError(error, languageOf(request.headers)));
   });
 
+  registerMetrics(app);
   registerHealthRoutes(app, { clock: deps.clock, version: deps.version, startedAt: deps.clock.now() });
   registerErrorRoutes(app);
   return app;
