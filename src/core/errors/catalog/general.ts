@@ -224,4 +224,72 @@ export const generalErrors = defineErrors({
       ],
     },
   },
+  InvalidAuthenticationToken: {
+    numericCode: 770910,
+    httpStatus: 401,
+    retryable: false,
+    phase: 'vault',
+    en: {
+      title: 'Not authenticated',
+      message: 'The request carries no valid access token: the bearer token is missing, unknown, revoked or expired.',
+      recommendations: [
+        'Send the token in the header `Authorization: Bearer arca_...`.',
+        'Ask an Owner of the vault for a new token if yours was revoked or has expired.',
+        'On a new installation, read the admin token from the file `admin-token` in the server\'s data directory.',
+      ],
+    },
+    es: {
+      title: 'No autenticado',
+      message: 'La solicitud no lleva un token de acceso válido: el token de portador falta, es desconocido, fue revocado o ha caducado.',
+      recommendations: [
+        'Envíe el token en la cabecera `Authorization: Bearer arca_...`.',
+        'Pida un token nuevo a un propietario (Owner) del almacén si el suyo fue revocado o ha caducado.',
+        'En una instalación nueva, lea el token de administración del archivo `admin-token` del directorio de datos del servidor.',
+      ],
+    },
+  },
+  AuthorizationFailed: {
+    numericCode: 770911,
+    httpStatus: 403,
+    retryable: false,
+    phase: 'vault',
+    en: {
+      title: 'Action not allowed for this role',
+      message: 'The principal {principal} has the role {role}, which does not allow the action {action}.',
+      recommendations: [
+        'Ask an Owner of the vault for a token whose role allows {action}.',
+        'Reader may read; BackupOperator may also back up and restore; BackupContributor may also configure policies and protection; only Owner may administer tokens and users.',
+      ],
+    },
+    es: {
+      title: 'Acción no permitida para este rol',
+      message: 'La entidad {principal} tiene el rol {role}, que no permite la acción {action}.',
+      recommendations: [
+        'Pida a un propietario (Owner) del almacén un token cuyo rol permita {action}.',
+        'Reader puede leer; BackupOperator además puede hacer copias y restaurar; BackupContributor además puede configurar directivas y protección; solo Owner puede administrar tokens y usuarios.',
+      ],
+    },
+  },
+  UserErrorRegistrationTokenInvalid: {
+    numericCode: 770912,
+    httpStatus: 401,
+    retryable: false,
+    phase: 'agent',
+    en: {
+      title: 'Registration token not valid',
+      message: 'The registration token is unknown, has already been used or has expired; each registration token registers one agent once.',
+      recommendations: [
+        'From the vault, create a new registration token with `arca agent token create --vm <machine>`.',
+        'Register the agent again with the new token before it expires.',
+      ],
+    },
+    es: {
+      title: 'Token de registro no válido',
+      message: 'El token de registro es desconocido, ya se usó o ha caducado; cada token de registro registra un solo agente una sola vez.',
+      recommendations: [
+        'Desde el almacén, cree un token de registro nuevo con `arca agent token create --vm <máquina>`.',
+        'Vuelva a registrar el agente con el token nuevo antes de que caduque.',
+      ],
+    },
+  },
 });

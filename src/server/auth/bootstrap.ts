@@ -1,0 +1,62 @@
+import { chmod, mkdir, rename, rm, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { MetadataStore } from '../persistence/index.ts';
+import { newId } from './secrets.ts';
+import { isActive } from './token-record.ts';
+import { allTokens, createToken, revokeToken } from './tokens.ts';
+
+export const ADMIN_TOKEN_FILE = 'admin-token';
+
+export interface BootstrapOptions {
+  readonly now: Date;
+  /** Where to write the secret (file `admin-token`, mode 0600). */
+  readonly dataDir?: string;
+  /** An Owner secret chosen at install time (ARCA_BOOTSTRAP_TOKEN); then no file is written. */
+  readonly secret?: string;
+}
+
+export interface BootstrappedToken {
+  readonly tokenId: string;
+  /** The file holding the secret, when one was written: what the server prints instead of the secret. */
+  readonly path?: string;
+  /** Returned so a caller without a data dir can hand it over once; never log it. */
+  readonly secret: string;
+}
+
+/**
+ * On a start with no usable Owner token, creates one so the installation cannot lock itself out;
+ * otherwise does nothing and resolves undefined. The check and the creation are one transaction.
+ */
+export async function bootstrapAdminToken(store: MetadataStore, options: BootstrapOptions): Promise<BootstrappedToken | undefined> {
+  const { now, dataDir, secret } = options;
+  const created = await store.transaction(async (tx) => {
+    const owners = await allTokens(tx, 'Owner');
+    if (owners.some((r) => isActive(r.data, now))) return undefined;
+    return createToken(tx, { name: 'bootstrap admin', role: 'Owner', now, ...(secret === undefined ? {} : { secret }) });
+  });
+  if (created === undefined) return undefined;
+  if (dataDir === undefined || secret !== undefined) return { tokenId: created.id, secret: created.secret };
+  try {
+    const path = await writeSecretFile(dataDir, created.secret);
+    return { tokenId: created.id, path, secret: created.secret };
+  } catch (error) {
+    // Nobody could ever learn this secret: revoke it so the next start tries again.
+    await revokeToken(store, created.id, now);
+    throw error;
+  }
+}
+
+/** Writes beside the target and renames, so the file never exists with wider permissions. */
+async function writeSecretFile(dataDir: string, secret: string): Promise<string> {
+  await mkdir(dataDir, { recursive: true, mode: 0o700 });
+  const path = join(dataDir, ADMIN_TOKEN_FILE);
+  const temporary = `${path}.${newId('tmp')}`;
+  try {
+    await writeFile(temporary, `${secret}\n`, { mode: 0o600, flag: 'wx' });
+    await chmod(temporary, 0o600);
+    await rename(temporary, path);
+  } finally {
+    await rm(temporary, { force: true });
+  }
+  return path;
+}

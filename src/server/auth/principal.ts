@@ -1,0 +1,15 @@
+import type { Role } from './roles.ts';
+
+/** Who is calling, as established by `authenticate`; never carries the secret. */
+export interface Principal {
+  readonly tokenId: string;
+  readonly name: string;
+  readonly role: Role;
+  /** Set for Agent principals: the one machine they speak for. */
+  readonly machineId?: string;
+}
+
+/** What an action is done to, where that narrows who may do it. */
+export interface Target {
+  readonly machineId?: string;
+}

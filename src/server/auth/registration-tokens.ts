@@ -1,0 +1,66 @@
+import { ArcaError, invalidArgument } from '../../core/errors/index.ts';
+import { isConflictError, type MetadataStore } from '../persistence/index.ts';
+import { hashSecret, newId, newSecret, plausibleSecret, REGISTRATION_PREFIX, sameHash } from './secrets.ts';
+import type { CreatedToken } from './token-record.ts';
+import { createToken } from './tokens.ts';
+
+export const REGISTRATION_TOKENS = 'registration-tokens';
+
+/** Stored in place of the secret: its hash, and once redeemed, when and by which machine. */
+interface RegistrationData {
+  readonly hash: string;
+  readonly created: string;
+  readonly expires: string;
+  readonly used?: string;
+  readonly machineId?: string;
+  readonly agentTokenId?: string;
+}
+
+export interface CreatedRegistrationToken {
+  readonly id: string;
+  readonly secret: string;
+  readonly expires: Date;
+}
+
+/** A one-time token an agent exchanges for its own credentials; the secret is returned only here. */
+export async function createRegistrationToken(store: MetadataStore, request: { expiresAt: Date; now: Date }): Promise<CreatedRegistrationToken> {
+  const { expiresAt, now } = request;
+  if (!(expiresAt instanceof Date) || !(now instanceof Date) || !(expiresAt.getTime() > now.getTime())) throw invalidArgument('expiresAt', 'must be a time after now');
+  const secret = newSecret(REGISTRATION_PREFIX);
+  const id = newId('reg');
+  const hash = hashSecret(secret);
+  const data: RegistrationData = { hash, created: now.toISOString(), expires: expiresAt.toISOString() };
+  await store.put<RegistrationData>(REGISTRATION_TOKENS, { id, data, index: { hash } }, { expectedVersion: 0 });
+  return { id, secret, expires: expiresAt };
+}
+
+/**
+ * Redeems a registration token for an Agent token of `machineId`. Marking the token used and
+ * creating the credentials happen in one transaction, and the mark is a versioned write, so of two
+ * agents racing with one token exactly one gets credentials; the other, like an unknown or expired
+ * token, gets UserErrorRegistrationTokenInvalid.
+ */
+export async function redeemRegistrationToken(store: MetadataStore, secret: string, request: { machineId: string; now: Date }): Promise<CreatedToken> {
+  const { machineId, now } = request;
+  if (typeof machineId !== 'string' || machineId.length === 0) throw invalidArgument('machineId', 'must not be empty');
+  if (typeof secret !== 'string' || !plausibleSecret(secret)) throw registrationInvalid('unknown');
+  const hash = hashSecret(secret);
+  return store.transaction(async (tx) => {
+    const page = await tx.list<RegistrationData>(REGISTRATION_TOKENS, { where: [{ field: 'hash', op: 'eq', value: hash }], limit: 1 });
+    const record = page.records[0];
+    if (record === undefined || !sameHash(record.data.hash, hash)) throw registrationInvalid('unknown');
+    if (record.data.used !== undefined) throw registrationInvalid('used');
+    if (now.getTime() >= Date.parse(record.data.expires)) throw registrationInvalid('expired');
+    const agent = await createToken(tx, { name: `agent ${machineId}`, role: 'Agent', machineId, now });
+    const data: RegistrationData = { ...record.data, used: now.toISOString(), machineId, agentTokenId: agent.id };
+    await tx.put<RegistrationData>(REGISTRATION_TOKENS, { id: record.id, data, index: { hash } }, { expectedVersion: record.version }).catch((error: unknown) => {
+      throw isConflictError(error) ? registrationInvalid('used') : error;
+    });
+    return agent;
+  });
+}
+
+/** `reason` is for logs and tests only; the caller is not told which check failed. */
+function registrationInvalid(reason: 'unknown' | 'used' | 'expired'): ArcaError {
+  return new ArcaError('UserErrorRegistrationTokenInvalid', { reason });
+}
