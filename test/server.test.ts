@@ -79,6 +79,26 @@ describe('arca server (real process, HTTPS on loopback)', () => {
     assert.equal(unknownPath.json<{ error: { code: string } }>().error.code, 'ResourceNotFound');
   });
 
+  it('creates an admin token on first start, readable by its owner only, and names the file', async () => {
+    const file = join(dataDir, 'admin-token');
+    assert.ok(server.banner.includes(file));
+    assert.equal((await stat(file)).mode & 0o777, 0o600);
+    const token = (await readFile(file, 'utf8')).trim();
+    assert.ok(!server.banner.includes(token), 'the secret itself is never printed');
+    const me = await httpsGet(`${server.url}/arca/whoami`, ca, { authorization: `Bearer ${token}` });
+    assert.equal(me.status, 200);
+    assert.deepEqual(me.json(), { name: 'bootstrap admin', role: 'Owner' });
+  });
+
+  it('refuses calls without a valid token with 401 and the catalog code, in the caller\'s language', async () => {
+    const none = await httpsGet(`${server.url}/arca/whoami`, ca);
+    assert.equal(none.status, 401);
+    assert.equal(none.json<{ error: { code: string } }>().error.code, 'InvalidAuthenticationToken');
+    const wrong = await httpsGet(`${server.url}/arca/whoami`, ca, { authorization: 'Bearer arca_not-a-real-token', 'accept-language': 'es' });
+    assert.equal(wrong.status, 401);
+    assert.doesNotMatch(wrong.body, /not-a-real-token/);
+  });
+
   it('exposes Prometheus metrics, counting requests by route pattern', async () => {
     await httpsGet(`${server.url}/arca/errors/UserErrorFsFreezeFailed`, ca);
     const metrics = await httpsGet(`${server.url}/metrics`, ca);
@@ -93,6 +113,7 @@ describe('arca server (real process, HTTPS on loopback)', () => {
     assert.equal(await server.stop(), 0);
     server = await startServer(dataDir);
     assert.doesNotMatch(server.banner, /created a new CA/);
+    assert.match(server.banner, /admin token: +the one created on first start/);
     assert.equal(await readFile(join(dataDir, 'tls', 'ca.pem'), 'utf8'), ca);
     assert.equal((await httpsGet(`${server.url}/healthz`, ca)).status, 200);
   });

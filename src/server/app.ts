@@ -6,9 +6,13 @@ import { languageOf, renderArmError, toArcaError } from './api/arm-error.ts';
 import { registerErrorRoutes } from './api/errors-routes.ts';
 import { registerHealthRoutes } from './api/health-routes.ts';
 import { registerMetrics } from './api/metrics.ts';
+import { registerWhoamiRoutes } from './api/whoami-routes.ts';
+import type { MetadataStore } from './persistence/index.ts';
 
 export interface AppDeps {
   readonly clock: Clock;
+  /** Where tokens (and, as the control plane grows, everything else) are kept. */
+  readonly store: MetadataStore;
   readonly version: string;
   readonly https?: { key: string; cert: string };
   readonly logger?: FastifyServerOptions['logger'];
@@ -44,5 +48,6 @@ export function buildApp(deps: AppDeps): FastifyInstance {
   registerMetrics(app);
   registerHealthRoutes(app, { clock: deps.clock, version: deps.version, startedAt: deps.clock.now() });
   registerErrorRoutes(app);
+  registerWhoamiRoutes(app, { store: deps.store, clock: deps.clock });
   return app;
 }

@@ -1,8 +1,10 @@
-import { resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import { ensurePrivateDir } from '../platform/files.ts';
 import { systemClock } from '../platform/system-clock.ts';
 import { ARCA_VERSION } from '../platform/version.ts';
 import { buildApp } from './app.ts';
+import { ADMIN_TOKEN_FILE, bootstrapAdminToken } from './auth/index.ts';
+import { SqliteMetadataStore } from './persistence/index.ts';
 import { ensureTlsMaterial } from './tls/tls-material.ts';
 
 export interface ServerOptions {
@@ -17,8 +19,11 @@ export async function runServer(options: ServerOptions): Promise<void> {
   const dataDir = resolve(options.dataDir);
   await ensurePrivateDir(dataDir);
   const tls = await ensureTlsMaterial(dataDir, systemClock, options.host === '0.0.0.0' ? [] : [options.host]);
+  const store = SqliteMetadataStore.open(join(dataDir, 'metadata.db'));
+  const admin = await bootstrapAdminToken(store, { now: systemClock.now(), dataDir });
   const app = buildApp({
     clock: systemClock,
+    store,
     version: ARCA_VERSION,
     https: { key: tls.server.keyPem, cert: tls.server.certPem },
     logger: { level: options.logLevel, redact: ['req.headers.authorization'] },
@@ -32,6 +37,9 @@ export async function runServer(options: ServerOptions): Promise<void> {
       `  CA certificate: ${tls.caCertPath}`,
       `  check it:       curl --cacert ${tls.caCertPath} ${url}/healthz`,
       `  error catalog:  ${url}/arca/errors`,
+      admin?.path
+        ? `  admin token:    created in ${admin.path} (readable by you only); send it as "Authorization: Bearer <token>"`
+        : `  admin token:    the one created on first start, in ${join(dataDir, ADMIN_TOKEN_FILE)} unless you moved it`,
       '',
     ].join('\n'),
   );
@@ -41,7 +49,7 @@ export async function runServer(options: ServerOptions): Promise<void> {
     if (closing) return;
     closing = true;
     app.log.info({ signal }, 'shutting down');
-    app.close().then(
+    app.close().finally(() => store.close()).then(
       () => process.exit(0),
       (error: unknown) => {
         app.log.error({ err: error }, 'shutdown failed');
