@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { mkdtemp, readFile, rm, stat } from 'node:fs/promises';
+import { chmod, mkdtemp, readFile, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -14,6 +14,8 @@ describe('arca server (real process, HTTPS on loopback)', () => {
 
   before(async () => {
     dataDir = await mkdtemp(join(tmpdir(), 'arca-server-'));
+    // As a package might leave it: open to everyone. The server must close it.
+    await chmod(dataDir, 0o755);
     server = await startServer(dataDir);
     ca = await readFile(join(dataDir, 'tls', 'ca.pem'), 'utf8');
   });
@@ -35,6 +37,11 @@ describe('arca server (real process, HTTPS on loopback)', () => {
       assert.equal(mode, 0o600, name);
     }
     assert.equal((await stat(join(dataDir, 'tls'))).mode & 0o077, 0);
+    assert.equal((await stat(dataDir)).mode & 0o777, 0o700, 'the data directory was tightened');
+    for (const name of ['metadata.db', 'metadata.db-wal']) {
+      const mode = await stat(join(dataDir, name)).then((s) => s.mode & 0o077, () => 0);
+      assert.equal(mode, 0, `${name} is not readable by others`);
+    }
   });
 
   it('answers the health endpoint over TLS that verifies against its own CA', async () => {

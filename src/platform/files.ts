@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { mkdir, open, rename, rm } from 'node:fs/promises';
+import { chmod, mkdir, open, rename, rm } from 'node:fs/promises';
 import { dirname } from 'node:path';
 
 /**
@@ -22,7 +22,11 @@ export async function writeFileAtomic(path: string, data: string | Uint8Array, m
   await rename(temporary, path);
 }
 
-/** Creates a directory only its owner can enter (keys and tokens live there). */
+/**
+ * Makes a directory only its owner can enter (keys, tokens and metadata live there). mkdir's mode
+ * does nothing for a directory that already exists, so the mode is set either way.
+ */
 export async function ensurePrivateDir(path: string): Promise<void> {
   await mkdir(path, { recursive: true, mode: 0o700 });
+  await chmod(path, 0o700);
 }

@@ -23,8 +23,10 @@ export function buildApp(deps: AppDeps): FastifyInstance {
   const app = Fastify({
     logger: deps.logger ?? false,
     ...(deps.https ? { https: deps.https } : {}),
+    // The server's own id for every request: a client's x-ms-client-request-id is not trusted as a
+    // log key or error reference (it could be forged, or collide).
     genReqId: () => randomUUID(),
-    requestIdHeader: 'x-ms-client-request-id',
+    requestIdHeader: false,
   }) as unknown as FastifyInstance;
 
   app.addHook('onSend', async (request, reply) => {

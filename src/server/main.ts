@@ -17,10 +17,18 @@ export interface ServerOptions {
 /** Composition root of `arca server`: builds the concrete parts, listens, and shuts down cleanly. */
 export async function runServer(options: ServerOptions): Promise<void> {
   const dataDir = resolve(options.dataDir);
+  // Files the server creates (SQLite and its -wal/-shm, certificates' temporaries) are its own only.
+  process.umask(0o077);
   await ensurePrivateDir(dataDir);
   const tls = await ensureTlsMaterial(dataDir, systemClock, options.host === '0.0.0.0' ? [] : [options.host]);
   const store = SqliteMetadataStore.open(join(dataDir, 'metadata.db'));
-  const admin = await bootstrapAdminToken(store, { now: systemClock.now(), dataDir });
+  let admin;
+  try {
+    admin = await bootstrapAdminToken(store, { now: systemClock.now(), dataDir });
+  } catch (error) {
+    await store.close();
+    throw error;
+  }
   const app = buildApp({
     clock: systemClock,
     store,
@@ -28,7 +36,10 @@ export async function runServer(options: ServerOptions): Promise<void> {
     https: { key: tls.server.keyPem, cert: tls.server.certPem },
     logger: { level: options.logLevel, redact: ['req.headers.authorization'] },
   });
-  const address = await app.listen({ host: options.host, port: options.port });
+  const address = await app.listen({ host: options.host, port: options.port }).catch(async (error: unknown) => {
+    await store.close();
+    throw error;
+  });
   const url = address.replace(/^https:\/\/(?:0\.0\.0\.0|\[::\])/, 'https://127.0.0.1');
   process.stderr.write(
     [

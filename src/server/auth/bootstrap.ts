@@ -1,7 +1,8 @@
 import { chmod, mkdir, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { MetadataStore } from '../persistence/index.ts';
-import { newId } from './secrets.ts';
+import { invalidArgument } from '../../core/errors/index.ts';
+import { hashSecret, newId, sameHash } from './secrets.ts';
 import { isActive } from './token-record.ts';
 import { allTokens, createToken, revokeToken } from './tokens.ts';
 
@@ -32,6 +33,10 @@ export async function bootstrapAdminToken(store: MetadataStore, options: Bootstr
   const created = await store.transaction(async (tx) => {
     const owners = await allTokens(tx, 'Owner');
     if (owners.some((r) => isActive(r.data, now))) return undefined;
+    // A secret chosen at install time is adopted once: after it was revoked it never comes back.
+    if (secret !== undefined && (await allTokens(tx)).some((r) => sameHash(r.data.hash, hashSecret(secret)))) {
+      throw invalidArgument('ARCA_BOOTSTRAP_TOKEN', 'this secret was used before and has been revoked; choose a new one');
+    }
     return createToken(tx, { name: 'bootstrap admin', role: 'Owner', now, ...(secret === undefined ? {} : { secret }) });
   });
   if (created === undefined) return undefined;

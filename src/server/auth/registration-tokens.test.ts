@@ -10,7 +10,7 @@ import { HOUR, plus, rejectsWith, T0, withStore } from './test-support.ts';
 async function race(first: MetadataStore, second: MetadataStore, secret: string): Promise<void> {
   const results = await Promise.allSettled([
     redeemRegistrationToken(first, secret, { machineId: 'vm1', now: plus(1) }),
-    redeemRegistrationToken(second, secret, { machineId: 'vm2', now: plus(1) }),
+    redeemRegistrationToken(second, secret, { machineId: 'vm1', now: plus(1) }),
   ]);
   const won = results.filter((r) => r.status === 'fulfilled');
   const lost = results.filter((r) => r.status === 'rejected');
@@ -26,7 +26,7 @@ async function race(first: MetadataStore, second: MetadataStore, secret: string)
 describe('registration tokens', () => {
   it('redeem once: gives an Agent token for the machine, stored only as a hash', async () => {
     await withStore(async (store) => {
-      const registration = await createRegistrationToken(store, { expiresAt: plus(HOUR), now: T0 });
+      const registration = await createRegistrationToken(store, { machineId: 'vm1', expiresAt: plus(HOUR), now: T0 });
       assert.match(registration.secret, /^arcareg_[A-Za-z0-9_-]{43}$/);
       const agent = await redeemRegistrationToken(store, registration.secret, { machineId: 'vm1', now: plus(1) });
       assert.deepEqual(await verifyToken(store, agent.secret, plus(2)), { tokenId: agent.id, name: 'agent vm1', role: 'Agent', machineId: 'vm1' });
@@ -37,10 +37,10 @@ describe('registration tokens', () => {
 
   it('refuses a second use, an expired token, an unknown one, and an access token in its place', async () => {
     await withStore(async (store) => {
-      const used = await createRegistrationToken(store, { expiresAt: plus(HOUR), now: T0 });
+      const used = await createRegistrationToken(store, { machineId: 'vm1', expiresAt: plus(HOUR), now: T0 });
       const agent = await redeemRegistrationToken(store, used.secret, { machineId: 'vm1', now: plus(1) });
       await rejectsWith(redeemRegistrationToken(store, used.secret, { machineId: 'vm1', now: plus(2) }), 'UserErrorRegistrationTokenInvalid', 'used', used.secret);
-      const expired = await createRegistrationToken(store, { expiresAt: plus(HOUR), now: T0 });
+      const expired = await createRegistrationToken(store, { machineId: 'vm2', expiresAt: plus(HOUR), now: T0 });
       await rejectsWith(redeemRegistrationToken(store, expired.secret, { machineId: 'vm2', now: plus(HOUR) }), 'UserErrorRegistrationTokenInvalid', 'expired', expired.secret);
       await rejectsWith(redeemRegistrationToken(store, `arcareg_${'B'.repeat(43)}`, { machineId: 'vm2', now: T0 }), 'UserErrorRegistrationTokenInvalid', 'unknown');
       await rejectsWith(redeemRegistrationToken(store, agent.secret, { machineId: 'vm2', now: T0 }), 'UserErrorRegistrationTokenInvalid', 'unknown', agent.secret);
@@ -51,14 +51,25 @@ describe('registration tokens', () => {
 
   it('refuses to create one that is already expired', async () => {
     await withStore(async (store) => {
-      await rejectsWith(createRegistrationToken(store, { expiresAt: T0, now: T0 }), 'UserErrorInvalidArgument');
+      await rejectsWith(createRegistrationToken(store, { machineId: 'vm1', expiresAt: T0, now: T0 }), 'UserErrorInvalidArgument');
+    });
+  });
+
+  it('registers only the machine it was made for, and refuses malformed machine ids', async () => {
+    await withStore(async (store) => {
+      const forVm1 = await createRegistrationToken(store, { machineId: 'vm1', expiresAt: plus(HOUR), now: T0 });
+      await rejectsWith(redeemRegistrationToken(store, forVm1.secret, { machineId: 'vm9', now: plus(1) }), 'UserErrorRegistrationTokenInvalid', 'unknown', forVm1.secret);
+      const agent = await redeemRegistrationToken(store, forVm1.secret, { machineId: 'vm1', now: plus(2) });
+      assert.equal((await verifyToken(store, agent.secret, plus(3))).machineId, 'vm1');
+      await rejectsWith(createRegistrationToken(store, { machineId: '../x', expiresAt: plus(HOUR), now: T0 }), 'UserErrorInvalidArgument');
+      await rejectsWith(createRegistrationToken(store, { machineId: 'a'.repeat(65), expiresAt: plus(HOUR), now: T0 }), 'UserErrorInvalidArgument');
     });
   });
 
   it('two concurrent consumers on one store: exactly one succeeds', async () => {
     await withStore(async (store) => {
       for (let round = 0; round < 5; round++) {
-        const registration = await createRegistrationToken(store, { expiresAt: plus(HOUR), now: T0 });
+        const registration = await createRegistrationToken(store, { machineId: 'vm1', expiresAt: plus(HOUR), now: T0 });
         await race(store, store, registration.secret);
         for (const agent of await listTokens(store, { role: 'Agent' })) await store.delete('tokens', agent.id);
       }

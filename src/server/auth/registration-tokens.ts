@@ -6,14 +6,24 @@ import { createToken } from './tokens.ts';
 
 export const REGISTRATION_TOKENS = 'registration-tokens';
 
-/** Stored in place of the secret: its hash, and once redeemed, when and by which machine. */
+/** Stored in place of the secret: its hash, the one machine it may register, and once redeemed, when. */
 interface RegistrationData {
   readonly hash: string;
   readonly created: string;
   readonly expires: string;
+  readonly machineId: string;
   readonly used?: string;
-  readonly machineId?: string;
   readonly agentTokenId?: string;
+}
+
+/** Machine ids as resource names allow them: letters, digits, `.`, `_`, `-`, up to 64 characters. */
+const MACHINE_ID = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
+
+function checkMachineId(machineId: unknown): string {
+  if (typeof machineId !== 'string' || !MACHINE_ID.test(machineId)) {
+    throw invalidArgument('machineId', 'must be 1 to 64 letters, digits, dots, underscores or hyphens, starting with a letter or digit');
+  }
+  return machineId;
 }
 
 export interface CreatedRegistrationToken {
@@ -22,14 +32,19 @@ export interface CreatedRegistrationToken {
   readonly expires: Date;
 }
 
-/** A one-time token an agent exchanges for its own credentials; the secret is returned only here. */
-export async function createRegistrationToken(store: MetadataStore, request: { expiresAt: Date; now: Date }): Promise<CreatedRegistrationToken> {
+/**
+ * A one-time token with which the agent of one named machine obtains its own credentials; the secret
+ * is returned only here. Binding it to the machine means a leaked token cannot register, or take the
+ * place of, any other machine.
+ */
+export async function createRegistrationToken(store: MetadataStore, request: { machineId: string; expiresAt: Date; now: Date }): Promise<CreatedRegistrationToken> {
   const { expiresAt, now } = request;
+  const machineId = checkMachineId(request.machineId);
   if (!(expiresAt instanceof Date) || !(now instanceof Date) || !(expiresAt.getTime() > now.getTime())) throw invalidArgument('expiresAt', 'must be a time after now');
   const secret = newSecret(REGISTRATION_PREFIX);
   const id = newId('reg');
   const hash = hashSecret(secret);
-  const data: RegistrationData = { hash, created: now.toISOString(), expires: expiresAt.toISOString() };
+  const data: RegistrationData = { hash, created: now.toISOString(), expires: expiresAt.toISOString(), machineId };
   await store.put<RegistrationData>(REGISTRATION_TOKENS, { id, data, index: { hash } }, { expectedVersion: 0 });
   return { id, secret, expires: expiresAt };
 }
@@ -41,8 +56,8 @@ export async function createRegistrationToken(store: MetadataStore, request: { e
  * token, gets UserErrorRegistrationTokenInvalid.
  */
 export async function redeemRegistrationToken(store: MetadataStore, secret: string, request: { machineId: string; now: Date }): Promise<CreatedToken> {
-  const { machineId, now } = request;
-  if (typeof machineId !== 'string' || machineId.length === 0) throw invalidArgument('machineId', 'must not be empty');
+  const { now } = request;
+  const machineId = checkMachineId(request.machineId);
   if (typeof secret !== 'string' || !plausibleSecret(secret)) throw registrationInvalid('unknown');
   const hash = hashSecret(secret);
   return store.transaction(async (tx) => {
@@ -51,8 +66,9 @@ export async function redeemRegistrationToken(store: MetadataStore, secret: stri
     if (record === undefined || !sameHash(record.data.hash, hash)) throw registrationInvalid('unknown');
     if (record.data.used !== undefined) throw registrationInvalid('used');
     if (now.getTime() >= Date.parse(record.data.expires)) throw registrationInvalid('expired');
+    if (record.data.machineId !== machineId) throw registrationInvalid('unknown');
     const agent = await createToken(tx, { name: `agent ${machineId}`, role: 'Agent', machineId, now });
-    const data: RegistrationData = { ...record.data, used: now.toISOString(), machineId, agentTokenId: agent.id };
+    const data: RegistrationData = { ...record.data, used: now.toISOString(), agentTokenId: agent.id };
     await tx.put<RegistrationData>(REGISTRATION_TOKENS, { id: record.id, data, index: { hash } }, { expectedVersion: record.version }).catch((error: unknown) => {
       throw isConflictError(error) ? registrationInvalid('used') : error;
     });

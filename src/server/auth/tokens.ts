@@ -97,12 +97,9 @@ async function touch(store: MetadataOperations, record: StoredRecord<TokenData>,
   const last = record.data.lastUsed === undefined ? Number.NEGATIVE_INFINITY : Date.parse(record.data.lastUsed);
   if (now.getTime() - last < LAST_USED_RESOLUTION_MS) return;
   const data: TokenData = { ...record.data, lastUsed: now.toISOString() };
-  try {
-    await store.put<TokenData>(TOKENS, { id: record.id, data, index: indexOf(data) }, { expectedVersion: record.version });
-  } catch (error) {
-    // Another request touched it, or it was revoked meanwhile: either way this one was valid when read.
-    if (!isConflictError(error)) throw error;
-  }
+  // Best effort: another request touched it, it was revoked meanwhile, or the store is busy; none of
+  // that makes this request's token invalid, and a read must not fail for a bookkeeping write.
+  await store.put<TokenData>(TOKENS, { id: record.id, data, index: indexOf(data) }, { expectedVersion: record.version }).catch(() => undefined);
 }
 
 function checkNewToken(request: NewToken): void {

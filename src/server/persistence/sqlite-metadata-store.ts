@@ -1,5 +1,5 @@
 import { DatabaseSync } from 'node:sqlite';
-import { invalidArgument } from '../../core/errors/index.ts';
+import { ArcaError, invalidArgument } from '../../core/errors/index.ts';
 import type { LeasedJob, ListQuery, MetadataOperations, MetadataStore, NewJob, NewRecord, Page, StoredRecord, WriteOptions } from './metadata-store.ts';
 import { SerialQueue } from './sqlite-atomic.ts';
 import { completeJob, enqueueJob, leaseJob, releaseJob, renewJob } from './sqlite-jobs.ts';
@@ -159,6 +159,7 @@ export class SqliteMetadataStore implements MetadataStore {
   }
 
   #checkOpen(): void {
-    if (this.#closed) throw invalidArgument('store', `the metadata store ${this.location} is closed`);
+    // Reached by work that outlives shutdown: a retryable refusal, and no file path for callers to see.
+    if (this.#closed) throw new ArcaError('ServiceUnavailable', { reason: 'the metadata store is closed (shutting down)' });
   }
 }

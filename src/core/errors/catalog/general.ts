@@ -292,4 +292,26 @@ export const generalErrors = defineErrors({
       ],
     },
   },
+  ServiceUnavailable: {
+    numericCode: 770913,
+    httpStatus: 503,
+    retryable: true,
+    phase: 'vault',
+    en: {
+      title: 'Vault not available',
+      message: 'The vault cannot take this request now: {reason}.',
+      recommendations: [
+        'Try again in a few seconds; the vault may be starting or shutting down.',
+        'If it persists, check the server with `arca doctor` and its log with `journalctl -u arca-server`.',
+      ],
+    },
+    es: {
+      title: 'Almacén no disponible',
+      message: 'El almacén no puede atender esta solicitud ahora: {reason}.',
+      recommendations: [
+        'Vuelva a intentarlo en unos segundos; puede que el almacén esté arrancando o deteniéndose.',
+        'Si persiste, revise el servidor con `arca doctor` y su registro con `journalctl -u arca-server`.',
+      ],
+    },
+  },
 });
