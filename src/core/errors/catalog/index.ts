@@ -3,6 +3,7 @@ import { agentErrors } from './agent.ts';
 import { extensionErrors } from './extension.ts';
 import { generalErrors } from './general.ts';
 import { jobErrors } from './job.ts';
+import { repositoryOperationErrors } from './repository-operations.ts';
 import { repositoryErrors } from './repository.ts';
 import { restoreErrors } from './restore.ts';
 import { snapshotErrors } from './snapshot.ts';
@@ -18,6 +19,7 @@ const byPhase = {
   ...restoreErrors,
   ...jobErrors,
   ...repositoryErrors,
+  ...repositoryOperationErrors,
   ...generalErrors,
 };
 
@@ -49,4 +51,5 @@ export const SOURCE_ENTRY_COUNT =
   Object.keys(restoreErrors).length +
   Object.keys(jobErrors).length +
   Object.keys(repositoryErrors).length +
+  Object.keys(repositoryOperationErrors).length +
   Object.keys(generalErrors).length;
