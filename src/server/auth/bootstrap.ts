@@ -1,8 +1,8 @@
-import { chmod, mkdir, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { ensurePrivateDir, writeFileAtomic } from '../../platform/files.ts';
 import type { MetadataStore } from '../persistence/index.ts';
 import { invalidArgument } from '../../core/errors/index.ts';
-import { hashSecret, newId, sameHash } from './secrets.ts';
+import { hashSecret, sameHash } from './secrets.ts';
 import { isActive } from './token-record.ts';
 import { allTokens, createToken, revokeToken } from './tokens.ts';
 
@@ -51,17 +51,10 @@ export async function bootstrapAdminToken(store: MetadataStore, options: Bootstr
   }
 }
 
-/** Writes beside the target and renames, so the file never exists with wider permissions. */
+/** The secret goes to a private folder through an atomic write, so the file never holds less or wider. */
 async function writeSecretFile(dataDir: string, secret: string): Promise<string> {
-  await mkdir(dataDir, { recursive: true, mode: 0o700 });
+  await ensurePrivateDir(dataDir);
   const path = join(dataDir, ADMIN_TOKEN_FILE);
-  const temporary = `${path}.${newId('tmp')}`;
-  try {
-    await writeFile(temporary, `${secret}\n`, { mode: 0o600, flag: 'wx' });
-    await chmod(temporary, 0o600);
-    await rename(temporary, path);
-  } finally {
-    await rm(temporary, { force: true });
-  }
+  await writeFileAtomic(path, `${secret}\n`, 0o600);
   return path;
 }

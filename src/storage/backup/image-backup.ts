@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { basename } from 'node:path';
+import type { ChunkIndex } from '../index/chunk-index.ts';
 import { loadIndex } from '../index/load-index.ts';
 import { pruneMarks, startInflight } from '../maintenance/activity.ts';
 import { PackUploader } from '../pack/pack-uploader.ts';
@@ -45,7 +46,7 @@ async function previousDisks(repo: Repository, paths: readonly string[], signal?
 }
 
 /** Chunks in packs that a prune has marked for deletion: stored again rather than referenced. */
-async function excludedChunks(repo: Repository, index: Awaited<ReturnType<typeof loadIndex>>): Promise<Set<string>> {
+async function excludedChunks(repo: Repository, index: ChunkIndex): Promise<Set<string>> {
   const excluded = new Set<string>();
   for (const mark of await pruneMarks(repo)) {
     for (const packId of mark.packs) for (const entry of index.packEntries(packId) ?? []) excluded.add(hex(entry.id));
@@ -57,10 +58,9 @@ async function excludedChunks(repo: Repository, index: Awaited<ReturnType<typeof
  * True when none of a disk's chunks (pieces and data) sits in a pack prune has marked: only then may
  * its chunk list be reused without reading the disk. Reading the list costs 32 bytes per chunk.
  */
-async function clearOfMarks(repo: Repository, pool: ChunkWorkerPool, disk: DiskManifest, excluded: ReadonlySet<string>, signal?: AbortSignal): Promise<boolean> {
+async function clearOfMarks(repo: Repository, pool: ChunkWorkerPool, index: ChunkIndex, disk: DiskManifest, excluded: ReadonlySet<string>, signal?: AbortSignal): Promise<boolean> {
   if (excluded.size === 0) return true;
   if (disk.refPieces.some((p) => excluded.has(p))) return false;
-  const index = await loadIndex(repo, signal);
   for await (const id of diskChunkIds(repo, index, pool, disk.refPieces, signal)) if (excluded.has(hex(id))) return false;
   return true;
 }
@@ -70,6 +70,7 @@ async function backupDisks(
   repo: Repository,
   options: ImageBackupOptions,
   uploader: PackUploader,
+  index: ChunkIndex,
   previous: ReadonlyMap<string, DiskManifest>,
   excluded: ReadonlySet<string>,
 ): Promise<{ disks: DiskManifest[]; bytesRead: number; bytesNew: number }> {
@@ -81,7 +82,7 @@ async function backupDisks(
     try {
       const before = previous.get(path);
       const reusable =
-        before && unchanged(before.source, image.source) && before.chunkSize === repo.config.imageChunkSize && (await clearOfMarks(repo, options.pool, before, excluded, options.signal));
+        before && unchanged(before.source, image.source) && before.chunkSize === repo.config.imageChunkSize && (await clearOfMarks(repo, options.pool, index, before, excluded, options.signal));
       if (reusable) {
         disks.push({ ...before, name: basename(path) });
         options.onProgress?.({ disk: n, path, bytesDone: image.source.size, bytesTotal: image.source.size, bytesNew: 0 });
@@ -119,7 +120,7 @@ export async function backupImages(repo: Repository, options: ImageBackupOptions
     const excluded = await excludedChunks(repo, index);
     const uploader = new PackUploader(repo, index, { signal: options.signal, excluded });
     const previous = options.skipUnchanged === false ? new Map<string, DiskManifest>() : await previousDisks(repo, options.paths, options.signal);
-    const { disks, bytesRead, bytesNew } = await backupDisks(repo, options, uploader, previous, excluded).catch(async (error: unknown) => {
+    const { disks, bytesRead, bytesNew } = await backupDisks(repo, options, uploader, index, previous, excluded).catch(async (error: unknown) => {
       await uploader.discard();
       throw error;
     });

@@ -1,13 +1,14 @@
 import { randomInt } from 'node:crypto';
 import type { CatalogCode, ErrorParams } from '../../core/errors/index.ts';
-import { AuthenticationError, open as openSealed, roleAad } from '../crypto/aead.ts';
+import { AuthenticationError } from '../crypto/aead.ts';
 import type { ChunkIndex } from '../index/chunk-index.ts';
 import { loadIndex } from '../index/load-index.ts';
-import { checkPackHeader, decodeTable, decodeTrailer, PACK_HEADER_BYTES, PACK_TRAILER_BYTES, type PackEntry } from '../pack/pack-format.ts';
+import { checkPackHeader, decodeTrailer, PACK_HEADER_BYTES, PACK_TRAILER_BYTES, type PackEntry } from '../pack/pack-format.ts';
 import { hex, LAYOUT, nameOf, packKey } from '../repository/layout.ts';
 import type { Repository } from '../repository/repository.ts';
 import type { ChunkWorkerPool } from '../workers/worker-pool.ts';
 import { liveChunks, type LiveSet } from './live-chunks.ts';
+import { openPackTable } from './pack-table.ts';
 
 export interface VerifyProblem {
   readonly code: CatalogCode;
@@ -56,7 +57,7 @@ async function checkPack(repo: Repository, pool: ChunkWorkerPool, live: LiveSet,
     const tableLength = decodeTrailer(bytes.subarray(bytes.length - PACK_TRAILER_BYTES));
     const tableStart = bytes.length - PACK_TRAILER_BYTES - tableLength;
     if (tableStart < PACK_HEADER_BYTES) throw new Error('the table length points outside the pack');
-    entries = decodeTable(openSealed(repo.keys.data, bytes.subarray(tableStart, bytes.length - PACK_TRAILER_BYTES), roleAad('pack-table', packId)));
+    entries = openPackTable(repo, packId, bytes.subarray(tableStart, bytes.length - PACK_TRAILER_BYTES));
   } catch (error) {
     const detail = error instanceof AuthenticationError ? 'its table fails authentication' : (error as Error).message;
     problems.push(corrupt(packId, detail, pointsOf(live, indexed)));
