@@ -7,13 +7,18 @@ import { registerErrorRoutes } from './api/errors-routes.ts';
 import { registerHealthRoutes } from './api/health-routes.ts';
 import { registerMetrics } from './api/metrics.ts';
 import { registerWhoamiRoutes } from './api/whoami-routes.ts';
+import { ArmRouteRegistry, type ArmDeps, type Installation } from './arm/index.ts';
 import type { MetadataStore } from './persistence/index.ts';
+import { registerResourceGroupRoutes } from './resources/resource-groups.ts';
 
 export interface AppDeps {
   readonly clock: Clock;
   /** Where tokens (and, as the control plane grows, everything else) are kept. */
   readonly store: MetadataStore;
   readonly version: string;
+  readonly installation: Installation;
+  /** Seconds the server suggests between polls of a running operation (default 2). */
+  readonly retryAfterSeconds?: number;
   readonly https?: { key: string; cert: string };
   readonly logger?: FastifyServerOptions['logger'];
 }
@@ -27,6 +32,9 @@ export function buildApp(deps: AppDeps): FastifyInstance {
     // log key or error reference (it could be forged, or collide).
     genReqId: () => randomUUID(),
     requestIdHeader: false,
+    // ARM paths match without regard to case (`resourceGroups` = `resourcegroups`); names inside
+    // them keep their case. Item names such as `VM;iaasvmcontainerv2;rg;vm` are long and hold `;`.
+    routerOptions: { caseSensitive: false, maxParamLength: 600 },
   }) as unknown as FastifyInstance;
 
   app.addHook('onSend', async (request, reply) => {
@@ -51,5 +59,11 @@ export function buildApp(deps: AppDeps): FastifyInstance {
   registerHealthRoutes(app, { clock: deps.clock, version: deps.version, startedAt: deps.clock.now() });
   registerErrorRoutes(app);
   registerWhoamiRoutes(app, { store: deps.store, clock: deps.clock });
+
+  const registry = new ArmRouteRegistry();
+  const arm: ArmDeps = { store: deps.store, clock: deps.clock, installation: deps.installation, retryAfterSeconds: deps.retryAfterSeconds ?? 2, registry };
+  registerResourceGroupRoutes(app, arm);
+  // Public like the error catalog: it describes the API, not anybody's data.
+  app.get('/arca/openapi.json', async () => registry.document(deps.version));
   return app;
 }

@@ -9,8 +9,15 @@ export interface HttpsResponse {
 
 /** One HTTPS GET that trusts only the given CA, as an agent pinned to the vault's CA would. */
 export function httpsGet(url: string, ca: string, headers: Record<string, string> = {}): Promise<HttpsResponse> {
+  return httpsRequest('GET', url, ca, headers);
+}
+
+/** One HTTPS request; a `body` other than a string is sent as JSON. */
+export function httpsRequest(method: string, url: string, ca: string, headers: Record<string, string> = {}, content?: unknown): Promise<HttpsResponse> {
+  const payload = content === undefined ? undefined : typeof content === 'string' ? content : JSON.stringify(content);
+  const allHeaders = payload === undefined ? headers : { 'content-type': 'application/json', ...headers };
   return new Promise((resolve, reject) => {
-    const req = request(url, { method: 'GET', ca, headers }, (res) => {
+    const req = request(url, { method, ca, headers: allHeaders }, (res) => {
       let body = '';
       res.setEncoding('utf8');
       res.on('data', (chunk: string) => (body += chunk));
@@ -19,6 +26,6 @@ export function httpsGet(url: string, ca: string, headers: Record<string, string
       );
     });
     req.on('error', reject);
-    req.end();
+    req.end(payload);
   });
 }

@@ -22,6 +22,12 @@ export const NUMERIC_BLOCKS = {
   job: 770700,
   repository: 770800,
   general: 770900,
+  /** Requests to the ARM-shaped API: version, subscription, body, etag, locks. */
+  api: 771000,
+  /** Sign-in: principals, client secrets, the token endpoint. */
+  access: 771100,
+  /** Protection, backup and restore rules of the control plane beyond the seeds' codes. */
+  control: 771200,
 } as const;
 
 export const RETIRED_NUMERIC_CODES: readonly number[] = [];

@@ -1,5 +1,6 @@
 import type { CatalogEntry } from '../catalog-entry.ts';
 import { agentErrors } from './agent.ts';
+import { apiErrors } from './api.ts';
 import { extensionErrors } from './extension.ts';
 import { generalErrors } from './general.ts';
 import { jobErrors } from './job.ts';
@@ -21,6 +22,7 @@ const byPhase = {
   ...repositoryErrors,
   ...repositoryOperationErrors,
   ...generalErrors,
+  ...apiErrors,
 };
 
 export type CatalogCode = keyof typeof byPhase;
@@ -52,4 +54,5 @@ export const SOURCE_ENTRY_COUNT =
   Object.keys(jobErrors).length +
   Object.keys(repositoryErrors).length +
   Object.keys(repositoryOperationErrors).length +
-  Object.keys(generalErrors).length;
+  Object.keys(generalErrors).length +
+  Object.keys(apiErrors).length;
