@@ -16,6 +16,7 @@ export interface ServerOptions {
   readonly host: string;
   readonly port: number;
   readonly logLevel: string;
+  readonly retryAfter: number;
 }
 
 /** Composition root of `arca server`: builds the concrete parts, listens, and shuts down cleanly. */
@@ -41,6 +42,7 @@ export async function runServer(options: ServerOptions): Promise<void> {
     store,
     version: ARCA_VERSION,
     installation,
+    retryAfterSeconds: options.retryAfter,
     https: { key: tls.server.keyPem, cert: tls.server.certPem },
     logger: { level: options.logLevel, redact: ['req.headers.authorization'] },
   });

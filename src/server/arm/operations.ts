@@ -88,7 +88,8 @@ export function accepted(request: ArmRequest<unknown>, paths: OperationPaths, re
     headers: {
       'azure-asyncoperation': `${request.origin}${paths.status}${query}`,
       location: `${request.origin}${paths.result}${query}`,
-      'retry-after': String(retryAfterSeconds),
+      // 0 leaves the pace to the client (the Azure SDK ignores 0 anyway and uses its own interval).
+      ...(retryAfterSeconds > 0 ? { 'retry-after': String(retryAfterSeconds) } : {}),
     },
   };
 }
