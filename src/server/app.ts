@@ -2,13 +2,17 @@ import { randomUUID } from 'node:crypto';
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import type { Clock } from '../core/clock.ts';
 import { ArcaError } from '../core/errors/index.ts';
+import { registerAccessRoutes } from './access/index.ts';
 import { languageOf, renderArmError, toArcaError } from './api/arm-error.ts';
 import { registerErrorRoutes } from './api/errors-routes.ts';
 import { registerHealthRoutes } from './api/health-routes.ts';
 import { registerMetrics } from './api/metrics.ts';
 import { registerWhoamiRoutes } from './api/whoami-routes.ts';
 import { ArmRouteRegistry, type ArmDeps, type Installation } from './arm/index.ts';
+import { registerBackupRoutes } from './backup/index.ts';
+import { registerJobRoutes } from './jobs/index.ts';
 import type { MetadataStore } from './persistence/index.ts';
+import { registerResourceRoutes } from './resources/index.ts';
 import { registerResourceGroupRoutes } from './resources/resource-groups.ts';
 
 export interface AppDeps {
@@ -43,9 +47,13 @@ export function buildApp(deps: AppDeps): FastifyInstance {
 
   app.setErrorHandler((thrown, request, reply) => {
     const validation = (thrown as { validation?: unknown }).validation;
+    // Fastify's own body-parsing refusals (malformed JSON, unknown content type, too large) are the client's fault.
+    const unreadableBody = String((thrown as { code?: unknown }).code).startsWith('FST_ERR_CTP_');
     const error = validation
       ? new ArcaError('UserErrorInvalidArgument', { name: 'request', reason: (thrown as Error).message })
-      : toArcaError(thrown, `${request.method} ${request.url}`, request.id);
+      : unreadableBody
+        ? new ArcaError('InvalidRequestContent', { reason: (thrown as Error).message })
+        : toArcaError(thrown, `${request.method} ${request.url}`, request.id);
     if (error.code === 'ArcaInternalError') request.log.error({ err: error.cause ?? thrown }, 'internal error');
     reply.status(error.httpStatus).send(renderArmError(error, languageOf(request.headers)));
   });
@@ -63,6 +71,10 @@ export function buildApp(deps: AppDeps): FastifyInstance {
   const registry = new ArmRouteRegistry();
   const arm: ArmDeps = { store: deps.store, clock: deps.clock, installation: deps.installation, retryAfterSeconds: deps.retryAfterSeconds ?? 2, registry };
   registerResourceGroupRoutes(app, arm);
+  registerResourceRoutes(app, arm);
+  registerJobRoutes(app, arm);
+  registerBackupRoutes(app, arm);
+  registerAccessRoutes(app, arm);
   // Public like the error catalog: it describes the API, not anybody's data.
   app.get('/arca/openapi.json', async () => registry.document(deps.version));
   return app;

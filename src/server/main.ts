@@ -6,6 +6,7 @@ import { buildApp } from './app.ts';
 import { loadInstallation } from './arm/index.ts';
 import { ADMIN_TOKEN_FILE, bootstrapAdminToken } from './auth/index.ts';
 import { SqliteMetadataStore } from './persistence/index.ts';
+import { JobEngine } from './jobs/index.ts';
 import { ensureTlsMaterial } from './tls/tls-material.ts';
 
 /** Written at every start: URL, CA file and subscription id, for scripts and the CLI. */
@@ -50,6 +51,9 @@ export async function runServer(options: ServerOptions): Promise<void> {
     await store.close();
     throw error;
   });
+  // One engine per process, on the process's one store connection (ADR 4); handlers are registered before start.
+  const jobs = new JobEngine();
+  jobs.start({ store, clock: systemClock, log: app.log });
   const url = address.replace(/^https:\/\/(?:0\.0\.0\.0|\[::\])/, 'https://127.0.0.1');
   // What clients need to find and trust this server, for scripts and the CLI (no secret in it).
   const serverInfo = { url, caFile: tls.caCertPath, subscriptionId: installation.subscriptionId, tenantId: installation.tenantId, version: ARCA_VERSION, pid: process.pid };
@@ -68,6 +72,7 @@ export async function runServer(options: ServerOptions): Promise<void> {
       `  subscription:   ${installation.subscriptionId} (ARM paths live under /subscriptions/${installation.subscriptionId})`,
       `  server info:    ${join(dataDir, SERVER_INFO_FILE)}`,
       `  API document:   ${url}/arca/openapi.json`,
+      `  token endpoint: ${url}/${installation.tenantId}/oauth2/v2.0/token (client credentials of service principals)`,
       `  error catalog:  ${url}/arca/errors`,
       tokenLine,
       '',
@@ -79,7 +84,7 @@ export async function runServer(options: ServerOptions): Promise<void> {
     if (closing) return;
     closing = true;
     app.log.info({ signal }, 'shutting down');
-    app.close().finally(() => store.close()).then(
+    Promise.allSettled([app.close(), jobs.stop()]).finally(() => store.close()).then(
       () => process.exit(0),
       (error: unknown) => {
         app.log.error({ err: error }, 'shutdown failed');

@@ -28,6 +28,8 @@ export interface RunningServer {
   readonly child: ChildProcess;
   readonly url: string;
   readonly banner: string;
+  /** Everything the server wrote so far (its log on stdout, the banner and more on stderr). */
+  output(): string;
   stop(): Promise<number | null>;
 }
 
@@ -37,6 +39,10 @@ export async function startServer(dataDir: string, extraArgs: readonly string[] 
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let banner = '';
+  let output = '';
+  // Read stdout as well, so a chatty log level cannot fill the pipe and stall the server.
+  child.stdout.setEncoding('utf8').on('data', (chunk: string) => (output += chunk));
+  child.stderr.on('data', (chunk: string) => (output += chunk));
   const url = await new Promise<string>((resolveUrl, reject) => {
     child.stderr.setEncoding('utf8').on('data', (chunk: string) => {
       banner += chunk;
@@ -49,6 +55,7 @@ export async function startServer(dataDir: string, extraArgs: readonly string[] 
     child,
     url,
     banner,
+    output: () => output,
     async stop() {
       if (child.exitCode !== null) return child.exitCode;
       const exited = once(child, 'exit');

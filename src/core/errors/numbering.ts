@@ -28,6 +28,8 @@ export const NUMERIC_BLOCKS = {
   access: 771100,
   /** Protection, backup and restore rules of the control plane beyond the seeds' codes. */
   control: 771200,
+  /** The job engine and the jobs API: filters, workers, interrupted jobs. */
+  jobEngine: 771300,
 } as const;
 
 export const RETIRED_NUMERIC_CODES: readonly number[] = [];

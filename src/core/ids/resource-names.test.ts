@@ -16,6 +16,8 @@ describe('ARM resource naming rules', () => {
     ['storageAccount', 'restoretargets01'],
     ['virtualNetwork', 'vnet_prod.1'],
     ['subnet', 'default'],
+    ['disk', 'web01_OsDisk_1'],
+    ['publicIpAddress', 'web01-ip'],
     ['lock', 'DoNotDelete(rpc)'],
     ['restorePointCollection', 'AzureBackupRG_web01_1'],
   ];
@@ -46,6 +48,8 @@ describe('ARM resource naming rules', () => {
     ['storageAccount', 'ab', /3 to 24 characters/],
     ['virtualNetwork', 'n', /2 to 64 characters/],
     ['subnet', 'sub.', /must end with a letter, digit or underscore/],
+    ['disk', 'd'.repeat(81), /1 to 80 characters/],
+    ['publicIpAddress', '-ip', /must start with a letter or digit/],
     ['lock', 'keep.', /anything but a period/],
   ];
   for (const [kind, name, reason] of refused) {

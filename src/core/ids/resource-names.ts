@@ -41,6 +41,8 @@ export const RESOURCE_NAME_RULES = {
   restorePointCollection: { min: 1, max: 80, ...ALNUM_UNDERSCORE_PERIOD_HYPHEN },
   virtualNetwork: { min: 2, max: 64, ...ALNUM_UNDERSCORE_PERIOD_HYPHEN },
   subnet: { min: 1, max: 80, ...ALNUM_UNDERSCORE_PERIOD_HYPHEN },
+  disk: { min: 1, max: 80, ...ALNUM_UNDERSCORE_PERIOD_HYPHEN },
+  publicIpAddress: { min: 1, max: 80, ...ALNUM_UNDERSCORE_PERIOD_HYPHEN },
   vault: {
     min: 2,
     max: 50,

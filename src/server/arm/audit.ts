@@ -1,5 +1,4 @@
 import { randomUUID } from 'node:crypto';
-import type { Principal } from '../auth/index.ts';
 import type { MetadataOperations, Page } from '../persistence/index.ts';
 
 /** One change someone asked for, granted or refused: who, what, when, and how it ended. */
@@ -7,7 +6,10 @@ export interface AuditEntry {
   readonly time: string;
   readonly principal: string;
   readonly role: string;
-  readonly tokenId: string;
+  /** The token the request carried; absent for sign-ins, which carry none. */
+  readonly tokenId?: string;
+  /** The user or service principal behind it, when there is one. */
+  readonly principalId?: string;
   readonly method: string;
   readonly path: string;
   readonly requestId: string;
@@ -18,9 +20,17 @@ export interface AuditEntry {
 
 export const AUDIT = 'audit';
 
+/** Who asked: an authenticated principal, or for a sign-in, the client that tried. */
+export interface AuditActor {
+  readonly name: string;
+  readonly role: string;
+  readonly tokenId?: string;
+  readonly principalId?: string;
+}
+
 export interface AuditInput {
   readonly time: Date;
-  readonly principal: Principal;
+  readonly principal: AuditActor;
   readonly method: string;
   readonly path: string;
   readonly requestId: string;
@@ -35,7 +45,8 @@ export async function recordAudit(store: MetadataOperations, input: AuditInput):
     time,
     principal: input.principal.name,
     role: input.principal.role,
-    tokenId: input.principal.tokenId,
+    ...(input.principal.tokenId === undefined ? {} : { tokenId: input.principal.tokenId }),
+    ...(input.principal.principalId === undefined ? {} : { principalId: input.principal.principalId }),
     method: input.method,
     path: input.path.slice(0, 1000),
     requestId: input.requestId,

@@ -1,6 +1,6 @@
 export { API_VERSIONS } from './api-versions.ts';
 export { armRoute, type ArmDeps, type ArmRequest, type ArmResponse, type ArmRouteSpec, type HttpMethod } from './arm-route.ts';
-export { AUDIT, listAudit, recordAudit, type AuditEntry } from './audit.ts';
+export { AUDIT, listAudit, recordAudit, type AuditActor, type AuditEntry } from './audit.ts';
 export { loadInstallation, type Installation } from './installation.ts';
 export { checkLocks, LOCK_LEVELS, lockScopeOf, LOCKS, type LockLevel, type LockProperties, type LockResource } from './locks.ts';
 export { ArmRouteRegistry } from './openapi.ts';
@@ -17,7 +17,7 @@ export {
   type OperationRecord,
   type OperationStatus,
 } from './operations.ts';
-export { listBody, pagingOf, type ArmList } from './paging.ts';
+export { listBody, pagingOf, queryParam, type ArmList } from './paging.ts';
 export {
   checkPreconditions,
   etagOf,

@@ -7,6 +7,8 @@ export interface Principal {
   readonly role: Role;
   /** Set for Agent principals: the one machine they speak for. */
   readonly machineId?: string;
+  /** Set when the token was issued to a user or service principal (see principals.ts). */
+  readonly principalId?: string;
 }
 
 /** What an action is done to, where that narrows who may do it. */

@@ -8,6 +8,11 @@ export type Role = (typeof ROLES)[number];
 
 /** Roles given to people and service principals; Agent is for machine credentials only. */
 export const USER_ROLES = ['Reader', 'BackupOperator', 'BackupContributor', 'Owner'] as const satisfies readonly Role[];
+export type UserRole = (typeof USER_ROLES)[number];
+
+export function isUserRole(value: unknown): value is UserRole {
+  return typeof value === 'string' && (USER_ROLES as readonly string[]).includes(value);
+}
 
 /**
  * `configure` covers policies and protection; `administer` covers tokens and users; `agent` covers

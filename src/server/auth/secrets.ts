@@ -1,9 +1,11 @@
-import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import { createHash, createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 
 /** Access tokens start with this, so secret scanners and people can recognise them. */
 export const TOKEN_PREFIX = 'arca_';
 /** Registration tokens differ, so one can never be mistaken for the other. */
 export const REGISTRATION_PREFIX = 'arcareg_';
+/** Service principals' client secrets: never a bearer token themselves, only traded for one. */
+export const CLIENT_SECRET_PREFIX = 'arcasp_';
 
 const SECRET_BYTES = 32;
 
@@ -22,6 +24,20 @@ export function newId(kind: string, random: RandomBytes = randomBytes): string {
 /** What is stored in place of a secret. A secret of 256 random bits needs no salt or stretching. */
 export function hashSecret(secret: string): string {
   return createHash('sha256').update(secret, 'utf8').digest('hex');
+}
+
+/** A fresh salt for one client secret. */
+export function newSalt(random: RandomBytes = randomBytes): string {
+  return random(16).toString('base64url');
+}
+
+/**
+ * What is stored in place of a client secret: HMAC-SHA256 keyed with the record's own salt. The
+ * secret is as random as a token, so no stretching is needed; the salt makes every record's hash
+ * its own, so a copied table cannot be matched against hashes computed once for many records.
+ */
+export function hashClientSecret(secret: string, salt: string): string {
+  return createHmac('sha256', Buffer.from(salt, 'base64url')).update(secret, 'utf8').digest('hex');
 }
 
 /** Compares two hashes in time that does not depend on where they differ. */

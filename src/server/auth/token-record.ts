@@ -7,6 +7,8 @@ export interface TokenData {
   readonly name: string;
   readonly role: Role;
   readonly machineId?: string;
+  /** The user or service principal the token was issued to; revoking it revokes the token. */
+  readonly principalId?: string;
   readonly hash: string;
   readonly created: string;
   readonly expires?: string;
@@ -20,6 +22,7 @@ export interface TokenSummary {
   readonly name: string;
   readonly role: Role;
   readonly machineId?: string;
+  readonly principalId?: string;
   readonly created: Date;
   readonly expires?: Date;
   readonly lastUsed?: Date;
@@ -37,6 +40,7 @@ export function summaryOf(id: string, data: TokenData): TokenSummary {
     name: data.name,
     role: data.role,
     ...(data.machineId === undefined ? {} : { machineId: data.machineId }),
+    ...(data.principalId === undefined ? {} : { principalId: data.principalId }),
     created: new Date(data.created),
     ...(data.expires === undefined ? {} : { expires: new Date(data.expires) }),
     ...(data.lastUsed === undefined ? {} : { lastUsed: new Date(data.lastUsed) }),
@@ -44,9 +48,14 @@ export function summaryOf(id: string, data: TokenData): TokenSummary {
   };
 }
 
-/** Index fields: the hash to find a token by its secret, the role to find Owners. */
+/** Index fields: the hash to find a token by its secret, the role to find Owners, the principal to revoke with it. */
 export function indexOf(data: TokenData): Record<string, string> {
-  return { hash: data.hash, role: data.role, ...(data.machineId === undefined ? {} : { machineId: data.machineId }) };
+  return {
+    hash: data.hash,
+    role: data.role,
+    ...(data.machineId === undefined ? {} : { machineId: data.machineId }),
+    ...(data.principalId === undefined ? {} : { principalId: data.principalId }),
+  };
 }
 
 /** Usable now: not revoked and not past its expiry. */

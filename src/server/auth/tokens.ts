@@ -1,5 +1,5 @@
 import { ArcaError, invalidArgument } from '../../core/errors/index.ts';
-import { isConflictError, type MetadataOperations, type StoredRecord } from '../persistence/index.ts';
+import { isConflictError, type Filter, type MetadataOperations, type Page, type StoredRecord } from '../persistence/index.ts';
 import type { Principal } from './principal.ts';
 import { isRole, type Role } from './roles.ts';
 import { hashSecret, newId, newSecret, plausibleSecret, sameHash, TOKEN_PREFIX } from './secrets.ts';
@@ -10,6 +10,8 @@ export interface NewToken {
   readonly role: Role;
   /** Required for Agent tokens, refused for any other role. */
   readonly machineId?: string;
+  /** The user or service principal it is issued to. */
+  readonly principalId?: string;
   /** Without it the token lasts until revoked. */
   readonly expiresAt?: Date;
   readonly now: Date;
@@ -29,6 +31,7 @@ export async function createToken(store: MetadataOperations, request: NewToken):
     name: request.name,
     role: request.role,
     ...(request.machineId === undefined ? {} : { machineId: request.machineId }),
+    ...(request.principalId === undefined ? {} : { principalId: request.principalId }),
     hash: hashSecret(secret),
     created: request.now.toISOString(),
     ...(request.expiresAt === undefined ? {} : { expires: request.expiresAt.toISOString() }),
@@ -45,7 +48,13 @@ export async function verifyToken(store: MetadataOperations, secret: string, now
   if (data.revoked !== undefined) throw unauthenticated('revoked');
   if (!isActive(data, now)) throw unauthenticated('expired');
   await touch(store, record, now);
-  return { tokenId: record.id, name: data.name, role: data.role, ...(data.machineId === undefined ? {} : { machineId: data.machineId }) };
+  return {
+    tokenId: record.id,
+    name: data.name,
+    role: data.role,
+    ...(data.machineId === undefined ? {} : { machineId: data.machineId }),
+    ...(data.principalId === undefined ? {} : { principalId: data.principalId }),
+  };
 }
 
 /** Revokes a token for good; resolves false when there is no such token. Revoking twice is harmless. */
@@ -69,8 +78,29 @@ export async function listTokens(store: MetadataOperations, filter: { role?: Rol
   return (await allTokens(store, filter.role)).map((r) => summaryOf(r.id, r.data));
 }
 
+/** One page of tokens in id order, as listed (no hashes); `principalId` keeps those issued to one principal. */
+export async function pageTokens(
+  store: MetadataOperations,
+  query: { principalId?: string; limit?: number; continuation?: string } = {},
+): Promise<Page<TokenSummary>> {
+  const page = await store.list<TokenData>(TOKENS, {
+    ...(query.principalId === undefined ? {} : { where: [{ field: 'principalId', op: 'eq' as const, value: query.principalId }] }),
+    ...(query.limit === undefined ? {} : { limit: query.limit }),
+    ...(query.continuation === undefined ? {} : { continuation: query.continuation }),
+  });
+  return { records: page.records.map((r) => ({ ...r, data: summaryOf(r.id, r.data) })), ...(page.continuation === undefined ? {} : { continuation: page.continuation }) };
+}
+
 export async function allTokens(store: MetadataOperations, role?: Role): Promise<StoredRecord<TokenData>[]> {
-  const where = role === undefined ? [] : [{ field: 'role', op: 'eq' as const, value: role }];
+  return tokensWhere(store, role === undefined ? [] : [{ field: 'role', op: 'eq', value: role }]);
+}
+
+/** Every token issued to one user or service principal. */
+export function tokensOf(store: MetadataOperations, principalId: string): Promise<StoredRecord<TokenData>[]> {
+  return tokensWhere(store, [{ field: 'principalId', op: 'eq', value: principalId }]);
+}
+
+async function tokensWhere(store: MetadataOperations, where: readonly Filter[]): Promise<StoredRecord<TokenData>[]> {
   const records: StoredRecord<TokenData>[] = [];
   let continuation: string | undefined;
   do {

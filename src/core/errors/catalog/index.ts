@@ -1,11 +1,15 @@
 import type { CatalogEntry } from '../catalog-entry.ts';
+import { accessErrors } from './access.ts';
 import { agentErrors } from './agent.ts';
 import { apiErrors } from './api.ts';
 import { extensionErrors } from './extension.ts';
 import { generalErrors } from './general.ts';
 import { jobErrors } from './job.ts';
+import { jobsEngineErrors } from './jobs-engine.ts';
+import { protectionErrors } from './protection.ts';
 import { repositoryOperationErrors } from './repository-operations.ts';
 import { repositoryErrors } from './repository.ts';
+import { resourceErrors } from './resources.ts';
 import { restoreErrors } from './restore.ts';
 import { snapshotErrors } from './snapshot.ts';
 import { transferErrors } from './transfer.ts';
@@ -17,12 +21,16 @@ const byPhase = {
   ...snapshotErrors,
   ...transferErrors,
   ...vaultErrors,
+  ...protectionErrors,
   ...restoreErrors,
   ...jobErrors,
+  ...jobsEngineErrors,
   ...repositoryErrors,
   ...repositoryOperationErrors,
   ...generalErrors,
   ...apiErrors,
+  ...resourceErrors,
+  ...accessErrors,
 };
 
 export type CatalogCode = keyof typeof byPhase;
@@ -50,9 +58,13 @@ export const SOURCE_ENTRY_COUNT =
   Object.keys(snapshotErrors).length +
   Object.keys(transferErrors).length +
   Object.keys(vaultErrors).length +
+  Object.keys(protectionErrors).length +
   Object.keys(restoreErrors).length +
   Object.keys(jobErrors).length +
+  Object.keys(jobsEngineErrors).length +
   Object.keys(repositoryErrors).length +
   Object.keys(repositoryOperationErrors).length +
   Object.keys(generalErrors).length +
-  Object.keys(apiErrors).length;
+  Object.keys(apiErrors).length +
+  Object.keys(resourceErrors).length +
+  Object.keys(accessErrors).length;

@@ -1,0 +1,11 @@
+export { flagExcessiveJobs } from './excessive-duration.ts';
+export { formatIsoDuration } from './iso-duration.ts';
+export { cancelJob } from './job-cancel.ts';
+export { finishJob, isCancellable, requestCancel, type FinalStatus } from './job-changes.ts';
+export type { JobContext, JobHandler, JobOutcome } from './job-context.ts';
+export { JobEngine, type EngineLog, type JobEngineDeps, type RunResult } from './job-engine.ts';
+export { parseJobFilter, parseFilterTime, type JobFilter } from './job-filter.ts';
+export { EXCESSIVE_DURATION_PROPERTY, JOB_RESOURCE_TYPE, JOBS, type JobDocument, type JobInternals, type JobProperties, type StoredError, type TaskRecord } from './job-record.ts';
+export { renderErrorDetail, renderJob, type JobErrorDetail } from './job-render.ts';
+export { registerJobRoutes } from './job-routes.ts';
+export { activeJobForItem, countOnDemandBackupsToday, createJob, dayBounds, getJob, jobIndex, jobKey, type NewJobInput } from './job-store.ts';

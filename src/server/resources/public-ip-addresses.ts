@@ -1,0 +1,93 @@
+import type { FastifyInstance } from 'fastify';
+import { ArcaError, invalidArgument } from '../../core/errors/index.ts';
+import { formatResourceId } from '../../core/ids/index.ts';
+import { API_VERSIONS, armRoute, normalizeLocation, objectField, type ArmDeps, type ArmResource } from '../arm/index.ts';
+import type { MetadataOperations } from '../persistence/index.ts';
+import { COLLECTIONS } from './contents.ts';
+import { enumField, patternField } from './fields.ts';
+import { registerResourceCrud } from './resource-crud.ts';
+
+export const PUBLIC_IP_TYPE = 'Microsoft.Network/publicIPAddresses';
+/** Azure's rule for DNS name labels. */
+const LABEL = /^[a-z][a-z0-9-]{1,61}[a-z0-9]$/;
+const LABEL_RULE = '3 to 63 lower-case letters, digits and hyphens, starting with a letter and ending with a letter or digit';
+const ALLOCATIONS = ['Dynamic', 'Static'] as const;
+
+export interface PublicIpProperties {
+  readonly publicIPAllocationMethod: (typeof ALLOCATIONS)[number];
+  readonly publicIPAddressVersion: 'IPv4';
+  readonly dnsSettings?: { readonly domainNameLabel: string };
+  readonly provisioningState: 'Succeeded';
+}
+export type PublicIpRecord = ArmResource<PublicIpProperties>;
+
+/** Labels are unique per location; the index key says both. */
+function labelKey(location: string, label: string): string {
+  return `${normalizeLocation(location)}/${label.toLowerCase()}`;
+}
+
+async function labelHolder(store: MetadataOperations, location: string, label: string): Promise<PublicIpRecord | undefined> {
+  const page = await store.list<PublicIpRecord>(COLLECTIONS.publicIpAddresses, { where: [{ field: 'dnsLabel', op: 'eq', value: labelKey(location, label) }], limit: 1 });
+  return page.records[0]?.data;
+}
+
+/** True when no public IP address in `location` uses `label`. Restore validation calls this. */
+export async function dnsLabelAvailable(store: MetadataOperations, location: string, label: string): Promise<boolean> {
+  return (await labelHolder(store, location, label)) === undefined;
+}
+
+/** Public IP addresses, for their DNS name labels, and Azure's label availability check. */
+export function registerPublicIpAddressRoutes(app: FastifyInstance, deps: ArmDeps): void {
+  registerResourceCrud<PublicIpRecord>(app, deps, {
+    type: PUBLIC_IP_TYPE,
+    collection: COLLECTIONS.publicIpAddresses,
+    nameKind: 'publicIpAddress',
+    nameParam: 'publicIpAddressName',
+    noun: 'public IP address',
+    apiVersions: API_VERSIONS.network,
+    requestBody: {
+      type: 'object',
+      required: ['location'],
+      properties: {
+        location: { type: 'string' },
+        properties: { type: 'object', properties: { publicIPAllocationMethod: { enum: [...ALLOCATIONS] }, dnsSettings: { type: 'object', properties: { domainNameLabel: { type: 'string' } } } } },
+      },
+    },
+    build: async ({ id, name, location, tags, body, existing, operations }) => {
+      const properties = objectField(body, 'properties');
+      const allocation = enumField(properties, 'publicIPAllocationMethod', 'properties.publicIPAllocationMethod', ALLOCATIONS) ?? 'Dynamic';
+      enumField(properties, 'publicIPAddressVersion', 'properties.publicIPAddressVersion', ['IPv4']);
+      const dns = objectField(properties, 'dnsSettings', 'properties.dnsSettings');
+      const label = patternField(dns, 'domainNameLabel', 'properties.dnsSettings.domainNameLabel', LABEL, LABEL_RULE);
+      const data: PublicIpRecord = {
+        id: existing?.data.id ?? formatResourceId(id),
+        name,
+        type: PUBLIC_IP_TYPE,
+        location,
+        ...(tags ? { tags } : {}),
+        properties: { publicIPAllocationMethod: allocation, publicIPAddressVersion: 'IPv4', ...(label ? { dnsSettings: { domainNameLabel: label } } : {}), provisioningState: 'Succeeded' },
+      };
+      const holder = label === undefined ? undefined : await labelHolder(operations, location, label);
+      if (label !== undefined && holder && holder.id.toLowerCase() !== data.id.toLowerCase()) {
+        throw new ArcaError('DnsRecordInUse', { label, location, resourceId: holder.id });
+      }
+      return data;
+    },
+    index: (data): Record<string, string> => (data.properties.dnsSettings ? { dnsLabel: labelKey(data.location ?? '', data.properties.dnsSettings.domainNameLabel) } : {}),
+  });
+
+  armRoute<{ subscriptionId: string; location: string }>(app, deps, {
+    method: 'GET',
+    url: '/subscriptions/:subscriptionId/providers/Microsoft.Network/locations/:location/CheckDnsNameAvailability',
+    action: 'read',
+    apiVersions: API_VERSIONS.network,
+    summary: 'Check whether a DNS name label is free in a location (query: domainNameLabel)',
+    handler: async (request) => {
+      const label = request.query.domainNameLabel;
+      if (label === undefined || !LABEL.test(label)) throw invalidArgument('domainNameLabel', `must be ${LABEL_RULE}`);
+      const location = normalizeLocation(request.params.location);
+      if (!/^[a-z0-9]{1,64}$/.test(location)) throw invalidArgument('location', 'it is not a region name');
+      return { status: 200, body: { available: await dnsLabelAvailable(deps.store, location, label) } };
+    },
+  });
+}
