@@ -129,7 +129,7 @@ describe('Azure SDK clients drive Arca end to end', () => {
     assert.deepEqual(jobs, [], 'nothing runs yet');
     await assert.rejects(
       async () => {
-        for await (const job of backup.backupJobs.list(vault, rg, { filter: "colour eq 'blue'" })) jobs.push(job.name ?? '');
+        for await (const job of backup.backupJobs.list(vault, rg, { filter: "colour eq 'blue'" })) assert.fail(`unexpected job ${job.name}`);
       },
       (error: { statusCode?: number; code?: string }) => error.statusCode === 400 && error.code === 'UserErrorInvalidJobFilter',
     );
