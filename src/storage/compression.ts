@@ -1,4 +1,5 @@
 import { constants, zstdCompressSync, zstdDecompressSync } from 'node:zlib';
+import { releaseBuffer } from './workers/release-memory.ts';
 
 /**
  * zstd through Node's zlib. Chunks are compressed one by one (each a few MiB), so zlib's internal
@@ -20,11 +21,14 @@ export function compress(data: Uint8Array, level = DEFAULT_ZSTD_LEVEL): Uint8Arr
       [constants.ZSTD_c_contentSizeFlag]: 1,
     },
   });
-  return out.length < data.length ? new Uint8Array(out.buffer, out.byteOffset, out.length) : undefined;
+  if (out.length < data.length) return new Uint8Array(out.buffer, out.byteOffset, out.length);
+  releaseBuffer(out);
+  return undefined;
 }
 
 export function decompress(data: Uint8Array, rawLength: number): Uint8Array {
-  const out = zstdDecompressSync(data, { chunkSize: Math.max(64 * 1024, rawLength), maxOutputLength: rawLength });
+  // A little more room than the output needs: zlib allocates a second buffer when the first fills exactly.
+  const out = zstdDecompressSync(data, { chunkSize: Math.max(64 * 1024, rawLength + 64), maxOutputLength: rawLength });
   if (out.length !== rawLength) throw new Error(`decompressed ${out.length} bytes, expected ${rawLength}`);
   return new Uint8Array(out.buffer, out.byteOffset, out.length);
 }

@@ -1,4 +1,5 @@
 import { ArcaError } from '../../core/errors/index.ts';
+import { Semaphore } from '../blob/semaphore.ts';
 import { ImageReadError, isAllZero, readFixedChunks } from '../chunking/fixed-chunker.ts';
 import type { PackUploader } from '../pack/pack-uploader.ts';
 import type { DiskManifest } from '../points/manifest.ts';
@@ -22,75 +23,113 @@ export interface DiskWriterDeps {
   readonly onProgress?: (progress: DiskProgress) => void;
 }
 
-/** Stores one chunk unless the repository has it already; resolves to its id. The buffer goes back to `buffers`. */
-async function storeChunk(deps: DiskWriterDeps, buffers: BufferPool, data: Uint8Array, counters: { bytesNew: number }): Promise<Uint8Array> {
-  const { id, data: returned } = await deps.pool.hash(data);
-  if (deps.uploader.has(hex(id))) {
-    buffers.release(returned);
-    return id;
-  }
-  const sealed = await deps.pool.seal(id, returned);
-  buffers.release(sealed.data);
-  counters.bytesNew += sealed.rawLength;
-  await deps.uploader.add(id, sealed);
-  return id;
+/** What one disk's chunks share on their way: the workers, the packs, and the bounds on memory. */
+interface Lane {
+  readonly deps: DiskWriterDeps;
+  readonly buffers: BufferPool;
+  /** Chunks being sealed or written: each holds a sealed copy of up to a chunk until it is in its pack. */
+  readonly sealing: Semaphore;
+  bytesNew: number;
 }
 
 /**
- * Reads a disk once, in order, keeping a bounded window of chunks in flight on the workers; results
- * are committed to the chunk list in disk order. Memory stays at about `window × chunk size` plus
- * the packs being uploaded, whatever the disk's size.
+ * Stores one chunk unless the repository has it already; resolves to its id once it is written.
+ * A `pooled` buffer goes back to `lane.buffers` as soon as the chunk no longer needs it (after
+ * hashing, or after sealing), so the reader moves on while the chunk is sealed and written.
+ */
+async function storeChunk(lane: Lane, data: Uint8Array, pooled: boolean): Promise<Uint8Array> {
+  const { pool, uploader } = lane.deps;
+  let held = pooled;
+  const giveBack = (view: Uint8Array | undefined) => {
+    if (!held) return;
+    held = false;
+    lane.buffers.release(view);
+  };
+  try {
+    const hashed = await pool.hash(data);
+    if (uploader.has(hex(hashed.id))) {
+      giveBack(hashed.data);
+      return hashed.id;
+    }
+    const release = await lane.sealing.acquire();
+    try {
+      const sealed = await pool.seal(hashed.id, hashed.data);
+      giveBack(sealed.data);
+      lane.bytesNew += sealed.rawLength;
+      await uploader.add(hashed.id, sealed);
+    } finally {
+      release();
+    }
+    return hashed.id;
+  } finally {
+    // After a failure the buffer may be with a worker that is gone; its permit comes back all the same.
+    giveBack(undefined);
+  }
+}
+
+/** Chunks read but not yet committed, at most; each costs a few bytes while it waits. */
+const MAX_WINDOW = 4096;
+
+/**
+ * Reads a disk once, in order, and commits each chunk's id to the chunk list in disk order. Memory
+ * is bounded by the buffer pool (chunks being read or hashed, or waiting to be sealed) and by the
+ * seals in flight, not by how far the reader runs ahead: a chunk being sealed does not hold up the
+ * hashing of the chunks behind it, only their commit, which costs nothing to wait for.
  */
 export async function writeDisk(name: string, image: ImageSource, deps: DiskWriterDeps): Promise<DiskManifest & { bytesNew: number }> {
-  const counters = { bytesNew: 0 };
+  // Enough buffers that both workers hash while chunks ahead of them are read and one is sealed.
+  const lane: Lane = { deps, buffers: new BufferPool(deps.chunkSize, deps.pool.size * 3 + 2), sealing: new Semaphore(deps.pool.size + 1), bytesNew: 0 };
   const refs = new RefListBuilder();
   const pieces: string[] = [];
-  const window: Promise<Uint8Array>[] = [];
-  const depth = deps.pool.size * 2;
-  const buffers = new BufferPool(deps.chunkSize, depth + 1);
+  const window: { id: Promise<Uint8Array>; length: number; settled: boolean }[] = [];
   let zeroChunks = 0;
   let chunkCount = 0;
   let bytesDone = 0;
 
-  const commit = async (pending: Promise<Uint8Array>, length: number) => {
-    const piece = refs.push(await pending);
-    if (piece) pieces.push(hex(await storeChunk(deps, buffers, piece, counters)));
+  const commitFirst = async () => {
+    const { id, length } = window.shift() as { id: Promise<Uint8Array>; length: number };
+    const piece = refs.push(await id);
+    if (piece) pieces.push(hex(await storeChunk(lane, piece, false)));
     bytesDone += length;
-    deps.onProgress?.({ bytesDone, bytesTotal: image.source.size, bytesNew: counters.bytesNew });
+    deps.onProgress?.({ bytesDone, bytesTotal: image.source.size, bytesNew: lane.bytesNew });
   };
 
-  const lengths: number[] = [];
   const readAll = async () => {
-    for await (const chunk of readFixedChunks(image.handle, image.source.size, deps.chunkSize, deps.signal, (n) => buffers.acquire(n))) {
+    const chunks = readFixedChunks(image.handle, image.source.size, deps.chunkSize, deps.signal, (n) => lane.buffers.acquire(n), 2);
+    for await (const chunk of chunks) {
       chunkCount++;
       // Read the length now: handing the buffer to a worker detaches it.
       const length = chunk.data.length;
-      let pending: Promise<Uint8Array>;
+      let id: Promise<Uint8Array>;
       if (isAllZero(chunk.data)) {
         zeroChunks++;
-        buffers.release(chunk.data);
-        pending = Promise.resolve(HOLE);
+        lane.buffers.release(chunk.data);
+        id = Promise.resolve(HOLE);
       } else {
-        pending = storeChunk(deps, buffers, chunk.data, counters);
-        // Failures surface when the chunk is committed; this only keeps them from being reported as unhandled first.
-        pending.catch(() => undefined);
+        id = storeChunk(lane, chunk.data, true);
       }
-      window.push(pending);
-      lengths.push(length);
-      if (window.length >= depth) await commit(window.shift() as Promise<Uint8Array>, lengths.shift() as number);
+      const entry = { id, length, settled: false };
+      // Failures surface when the chunk is committed; this also keeps them from being reported as unhandled first.
+      id.then(
+        () => (entry.settled = true),
+        () => (entry.settled = true),
+      );
+      window.push(entry);
+      // Commit what is done without waiting, so the window holds only chunks still under way.
+      while (window.length > 0 && (window.length >= MAX_WINDOW || window[0]?.settled === true)) await commitFirst();
     }
   };
   try {
     await readAll();
   } catch (error) {
     // The chunks already handed to the workers settle before the failure goes up.
-    await Promise.allSettled(window);
+    await Promise.allSettled(window.map((w) => w.id));
     if (error instanceof ImageReadError) throw new ArcaError('ImageFileUnreadable', { path: image.source.path, reason: error.message }, { cause: error });
     throw error;
   }
-  while (window.length > 0) await commit(window.shift() as Promise<Uint8Array>, lengths.shift() as number);
+  while (window.length > 0) await commitFirst();
   const last = refs.finish();
-  if (last) pieces.push(hex(await storeChunk(deps, buffers, last, counters)));
+  if (last) pieces.push(hex(await storeChunk(lane, last, false)));
 
   return {
     name,
@@ -100,6 +139,6 @@ export async function writeDisk(name: string, image: ImageSource, deps: DiskWrit
     zeroChunks,
     refPieces: pieces,
     source: image.source,
-    bytesNew: counters.bytesNew,
+    bytesNew: lane.bytesNew,
   };
 }

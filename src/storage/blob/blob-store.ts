@@ -32,6 +32,7 @@ export interface BlobStore {
   /** Where the store lives, for messages: a path or a URL without credentials. */
   readonly location: string;
   put(key: string, data: Uint8Array, options?: PutOptions): Promise<void>;
+  /** The object's bytes (or the range asked for) in a buffer of their own, which the caller owns. */
   get(key: string, options?: GetOptions): Promise<Uint8Array>;
   stat(key: string, options?: CallOptions): Promise<BlobInfo | undefined>;
   list(prefix: string, options?: CallOptions): AsyncIterable<BlobInfo>;

@@ -84,7 +84,8 @@ export class LocalFsBlobStore implements BlobStore {
       const info = await handle.stat();
       if (!info.isFile()) throw new ArcaError('RepositoryBlobNotFound', { key });
       const { start, end } = clampRange(options.range, info.size);
-      const out = new Uint8Array(end - start);
+      // Not zeroed first: every byte returned is read from the file.
+      const out = new Uint8Array(Buffer.allocUnsafeSlow(end - start).buffer, 0, end - start);
       let filled = 0;
       while (filled < out.length) {
         signal?.throwIfAborted();

@@ -43,24 +43,36 @@ async function readChunk(file: FileHandle, data: Uint8Array, offset: number, siz
 
 /**
  * Reads an image of known size in order, one fixed-size chunk at a time (the last may be shorter).
- * One read runs ahead of the consumer, so the disk and the consumer work at the same time; memory
- * stays bounded by the consumer, who asks for the next chunk only when it can take it.
+ * Up to `ahead` reads run ahead of the consumer, so the disk and the consumer work at the same time.
+ * Memory stays bounded by `allocate`: a read starts only once it has its buffer, and a consumer
+ * whose allocator waits for buffers to come back (BufferPool) holds the reads back.
  */
 export async function* readFixedChunks(
   file: FileHandle,
   size: number,
   chunkSize = DEFAULT_IMAGE_CHUNK_SIZE,
   signal?: AbortSignal,
-  allocate: (length: number) => Uint8Array = (length) => new Uint8Array(length),
+  allocate: (length: number) => Uint8Array | Promise<Uint8Array> = (length) => new Uint8Array(length),
+  ahead = 1,
 ): AsyncGenerator<ImageChunk> {
-  const start = (offset: number) => (offset < size ? readChunk(file, allocate(Math.min(chunkSize, size - offset)), offset, size) : undefined);
-  let next = start(0);
-  for (let index = 0, offset = 0; next !== undefined; index++, offset += chunkSize) {
+  const reads: Promise<Uint8Array>[] = [];
+  let next = 0;
+  const refill = () => {
+    while (reads.length <= ahead && next < size) {
+      const offset = next;
+      const length = Math.min(chunkSize, size - offset);
+      const read = Promise.resolve(allocate(length)).then((data) => readChunk(file, data, offset, size));
+      // A read ahead that fails is reported when its turn comes, not as an unhandled rejection.
+      read.catch(() => undefined);
+      reads.push(read);
+      next += length;
+    }
+  };
+  refill();
+  for (let index = 0, offset = 0; reads.length > 0; index++, offset += chunkSize) {
     signal?.throwIfAborted();
-    const current = next;
-    next = start(offset + chunkSize);
-    // A read ahead that fails is reported when its turn comes, not as an unhandled rejection.
-    next?.catch(() => undefined);
+    const current = reads.shift() as Promise<Uint8Array>;
+    refill();
     yield { index, offset, data: await current };
   }
 }

@@ -1,4 +1,5 @@
 import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
+import { releaseBuffer } from '../workers/release-memory.ts';
 
 /**
  * Authenticated encryption of every object Arca stores: AES-256-GCM, sealed as
@@ -25,6 +26,7 @@ export function seal(key: Uint8Array, plaintext: Uint8Array, associatedData: Uin
   const body = cipher.update(plaintext);
   out.set(body, offset);
   offset += body.length;
+  releaseBuffer(body);
   const final = cipher.final();
   out.set(final, offset);
   offset += final.length;

@@ -7,7 +7,7 @@ import { writeIndexFile } from '../index/load-index.ts';
 import { hex, indexKey, packKey } from '../repository/layout.ts';
 import type { Repository } from '../repository/repository.ts';
 import type { SealedChunk } from '../workers/chunk-work.ts';
-import { MemoryReleaser } from '../workers/release-memory.ts';
+import { releaseBuffer } from '../workers/release-memory.ts';
 import { encodeTable, encodeTrailer, packHeader, type PackEntry } from './pack-format.ts';
 
 interface OpenPack {
@@ -36,8 +36,6 @@ export class PackUploader {
   /** Chunks accepted but not yet in the index, so a chunk repeated within a backup is stored once. */
   readonly #pending = new Set<string>();
   readonly #finishing = new Set<Promise<void>>();
-  /** Sealed chunks are garbage once written; this frees them promptly. */
-  readonly #releaser = new MemoryReleaser(16 * 1024 * 1024, 0);
   #open: OpenPack | undefined;
   #failure: unknown;
   /** The packs this uploader stored and the index file written for each, merged at flush. */
@@ -59,16 +57,27 @@ export class PackUploader {
     return this.#pending.has(id) || (this.#index.has(id) && !this.#excluded.has(id));
   }
 
-  /** Queues the chunk's bytes into the open pack; resolves once they are written, for backpressure. */
+  /**
+   * Queues the chunk's bytes into the open pack; resolves once they are written, for backpressure.
+   * The uploader owns `chunk.sealed` from then on and frees it once written (see release-memory.ts).
+   */
   async add(id: Uint8Array, chunk: SealedChunk): Promise<void> {
-    this.#throwIfFailed();
     const key = hex(id);
-    if (this.has(key)) return;
+    if (this.#failure !== undefined || this.has(key)) {
+      releaseBuffer(chunk.sealed);
+      this.#throwIfFailed();
+      return;
+    }
     this.#pending.add(key);
     const pack = (this.#open ??= this.#start());
     pack.entries.push({ id, offset: pack.size, length: chunk.sealed.length, rawLength: chunk.rawLength, flags: chunk.flags });
     pack.size += chunk.sealed.length;
     const written = this.#append(pack, chunk.sealed);
+    // Freed once the write settles either way: a write is never tried again with the same bytes.
+    void written.then(
+      () => releaseBuffer(chunk.sealed),
+      () => releaseBuffer(chunk.sealed),
+    );
     if (pack.size >= this.#repo.config.packTargetSize) {
       // Detach before any await: concurrent adds must never reach a pack that is being finished.
       this.#open = undefined;
@@ -77,7 +86,6 @@ export class PackUploader {
     } else {
       await written;
     }
-    this.#releaser.note(chunk.sealed.length);
   }
 
   /**

@@ -3,6 +3,7 @@ import type { ChunkIndex, ChunkLocation } from '../index/chunk-index.ts';
 import { isHole } from '../points/ref-list.ts';
 import { hex, packKey } from '../repository/layout.ts';
 import type { Repository } from '../repository/repository.ts';
+import { releaseBuffer } from '../workers/release-memory.ts';
 import type { ChunkWorkerPool } from '../workers/worker-pool.ts';
 
 export interface RunMember {
@@ -69,7 +70,7 @@ export async function readRun(repo: Repository, pool: ChunkWorkerPool, run: Chun
     }
     throw error;
   }
-  return Promise.all(
+  const opened = Promise.all(
     run.members.map(async ({ id, location }) => {
       const start = location.offset - run.offset;
       try {
@@ -79,4 +80,7 @@ export async function readRun(repo: Repository, pool: ChunkWorkerPool, run: Chun
       }
     }),
   );
+  // pool.open has copied each chunk out by now, unless one chunk is the whole buffer and goes as it is.
+  if (run.members.length > 1 || bytes.byteLength !== bytes.buffer.byteLength) releaseBuffer(bytes);
+  return opened;
 }

@@ -5,7 +5,7 @@ import { loadIndex } from '../index/load-index.ts';
 import { diskChunkIds } from '../points/chunk-reader.ts';
 import { loadPoint } from '../points/point-store.ts';
 import type { Repository } from '../repository/repository.ts';
-import { MemoryReleaser } from '../workers/release-memory.ts';
+import { releaseBuffer } from '../workers/release-memory.ts';
 import { diskPieces, readRun, type RunMember } from './chunk-runs.ts';
 import { ImageWriter } from './image-writer.ts';
 import type { ChunkWorkerPool } from '../workers/worker-pool.ts';
@@ -62,15 +62,17 @@ export async function restoreImage(repo: Repository, options: ImageRestoreOption
   let complete = false;
   try {
     const inFlight = new Set<Promise<void>>();
-    // A run is up to two chunks (8 MiB) opened in parallel: one run per worker keeps them busy.
-    const depth = options.pool.size;
+    // Several chunks per worker in flight: while some are read from their packs and others written
+    // out, the workers still have chunks to open, and the disk is never left without a request.
+    const depth = options.pool.size * 4;
     let bytesWritten = 0;
     let bytesDone = 0;
     let holes = 0;
     let failure: unknown;
-    const releaser = new MemoryReleaser(16 * 1024 * 1024, 0);
     const ids = diskChunkIds(repo, index, options.pool, disk.refPieces, options.signal);
-    for await (const piece of diskPieces(ids, index, disk.chunkSize, disk.size, 2)) {
+    // One chunk per read: its buffer goes to a worker as it is, where a read of several would be
+    // copied apart first; the kernel's read-ahead makes reading a pack chunk by chunk cheap anyway.
+    for await (const piece of diskPieces(ids, index, disk.chunkSize, disk.size, 1)) {
       if (piece.kind === 'hole') {
         holes++;
         bytesDone += piece.length;
@@ -80,7 +82,7 @@ export async function restoreImage(repo: Repository, options: ImageRestoreOption
         .then(async (chunks) => {
           for (const [n, data] of chunks.entries()) {
             await writeSparse(file, data, (piece.members[n] as RunMember).at);
-            releaser.note(data.length);
+            releaseBuffer(data);
             bytesWritten += data.length;
             bytesDone += data.length;
           }

@@ -2,9 +2,7 @@ import { parentPort, workerData } from 'node:worker_threads';
 import type { RepositoryKeys } from '../crypto/keys.ts';
 import { hashChunk, openChunk, sealChunk } from './chunk-work.ts';
 import type { WorkRequest, WorkResponse } from './messages.ts';
-import { MemoryReleaser } from './release-memory.ts';
-
-const releaser = new MemoryReleaser(8 * 1024 * 1024);
+import { releaseBuffer } from './release-memory.ts';
 
 interface Settings {
   readonly keys: RepositoryKeys;
@@ -28,8 +26,12 @@ function handle({ keys, zstdLevel }: Settings, request: WorkRequest): { response
     }
     case 'open': {
       const data = openChunk(keys, request.id, request.sealed, request.flags, request.rawLength, request.verifyId);
-      const copy = data.byteOffset === 0 && data.byteLength === data.buffer.byteLength ? data : data.slice();
-      return { response: { seq: request.seq, ok: true, data: copy }, transfer: [copy.buffer as ArrayBuffer] };
+      // The sealed bytes came by transfer and are ours to free. The plaintext's buffer is ours too and
+      // goes over whole (a little larger than the view, at most); a small one may be a slice of Node's
+      // shared pool, which must not be transferred.
+      releaseBuffer(request.sealed);
+      const own = data.buffer.byteLength >= 64 * 1024 ? data : data.slice();
+      return { response: { seq: request.seq, ok: true, data: own }, transfer: [own.buffer as ArrayBuffer] };
     }
   }
 }
@@ -43,9 +45,6 @@ port.on('message', (message: WorkRequest | { configure: Settings }) => {
   try {
     if (!settings) throw new Error('the worker received work before its keys');
     const { response, transfer } = handle(settings, request);
-    // Hashing allocates nothing large (the buffer goes back); sealing and opening leave their
-    // intermediate buffers (compressed, encrypted, decrypted) behind, about a chunk each.
-    releaser.note(request.op === 'hash' ? 0 : request.op === 'seal' ? request.data.length : request.rawLength);
     port.postMessage(response, transfer);
   } catch (error) {
     const e = error as Error;

@@ -24,7 +24,7 @@ export function initCommand(): Command {
     .option('--chunk-size <MiB>', 'fixed chunk size for disk images, in MiB (a power of two)', intIn('--chunk-size', 1, 64), 4)
     .option('--pack-size <MiB>', 'target pack file size in MiB', intIn('--pack-size', 1, 64), 16)
     .option('--zstd-level <n>', 'zstd compression level', intIn('--zstd-level', 1, 19), DEFAULT_ZSTD_LEVEL)
-    .option('--scrypt-cost <log2N>', 'passphrase stretching cost as a power of two (lower is faster and weaker)', intIn('--scrypt-cost', 14, 20), Math.log2(DEFAULT_SCRYPT.N))
+    .option('--scrypt-cost <log2N>', 'passphrase stretching cost: log2 of the scrypt N, with r=8 and two lanes (lower is faster and weaker)', intIn('--scrypt-cost', 14, 20), Math.log2(DEFAULT_SCRYPT.N))
     .addHelpText('after', '\nExample:\n  ARCA_PASSPHRASE=... arca repo init --repo /srv/arca-repo\n')
     .action(async function (this: Command, opts: { repo: string; chunkSize: number; packSize: number; zstdLevel: number; scryptCost: number }) {
       if ((opts.chunkSize & (opts.chunkSize - 1)) !== 0) throw invalidArgument('--chunk-size', `${opts.chunkSize} is not a power of two`);
