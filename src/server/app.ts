@@ -9,7 +9,11 @@ import { registerHealthRoutes } from './api/health-routes.ts';
 import { registerMetrics } from './api/metrics.ts';
 import { registerWhoamiRoutes } from './api/whoami-routes.ts';
 import { ArmRouteRegistry, type ArmDeps, type Installation } from './arm/index.ts';
+import { AgentTaskNotifier, DEFAULT_AGENT_UNRESPONSIVE_MS, registerAgentRoutes } from './agents/index.ts';
 import { registerBackupRoutes } from './backup/index.ts';
+import { registerBackupFlowRoutes } from './backup-flow/index.ts';
+import { registerRecoveryPointRoutes } from './points/index.ts';
+import { registerRestoreRoutes } from './restore/index.ts';
 import { registerJobRoutes } from './jobs/index.ts';
 import type { MetadataStore } from './persistence/index.ts';
 import { registerResourceRoutes } from './resources/index.ts';
@@ -25,6 +29,10 @@ export interface AppDeps {
   readonly retryAfterSeconds?: number;
   readonly https?: { key: string; cert: string };
   readonly logger?: FastifyServerOptions['logger'];
+  /** The process's job engine, for jobs that routes run at once (ArmDeps.jobs). */
+  readonly jobs?: { runImmediate(): Promise<void> };
+  /** The agent protocol's in-process parts: who waits on agent tasks, and when a silent agent is Unresponsive. */
+  readonly agents?: { readonly notifier: AgentTaskNotifier; readonly unresponsiveMs: number };
 }
 
 /** Builds the HTTP application; listening, TLS files and signals belong to the composition root. */
@@ -69,11 +77,15 @@ export function buildApp(deps: AppDeps): FastifyInstance {
   registerWhoamiRoutes(app, { store: deps.store, clock: deps.clock });
 
   const registry = new ArmRouteRegistry();
-  const arm: ArmDeps = { store: deps.store, clock: deps.clock, installation: deps.installation, retryAfterSeconds: deps.retryAfterSeconds ?? 2, registry };
+  const arm: ArmDeps = { store: deps.store, clock: deps.clock, installation: deps.installation, retryAfterSeconds: deps.retryAfterSeconds ?? 2, registry, ...(deps.jobs ? { jobs: deps.jobs } : {}), agentUnresponsiveMs: deps.agents?.unresponsiveMs ?? DEFAULT_AGENT_UNRESPONSIVE_MS };
   registerResourceGroupRoutes(app, arm);
   registerResourceRoutes(app, arm);
   registerJobRoutes(app, arm);
   registerBackupRoutes(app, arm);
+  registerBackupFlowRoutes(app, arm);
+  registerRecoveryPointRoutes(app, arm);
+  registerRestoreRoutes(app, arm);
+  registerAgentRoutes(app, arm, { notifier: deps.agents?.notifier ?? new AgentTaskNotifier() });
   registerAccessRoutes(app, arm);
   // Public like the error catalog: it describes the API, not anybody's data.
   app.get('/arca/openapi.json', async () => registry.document(deps.version));

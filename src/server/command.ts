@@ -10,6 +10,20 @@ function parsePort(value: string): number {
   return port;
 }
 
+function parseSchedulerInterval(value: string): number {
+  const seconds = Number(value);
+  if (!Number.isInteger(seconds) || seconds < 1 || seconds > 3600) throw invalidArgument('--scheduler-interval', `"${value}" is not a whole number of seconds from 1 to 3600`);
+  return seconds;
+}
+
+function secondsParser(option: string, max: number): (value: string) => number {
+  return (value) => {
+    const seconds = Number(value);
+    if (!Number.isInteger(seconds) || seconds < 1 || seconds > max) throw invalidArgument(option, `"${value}" is not a whole number of seconds from 1 to ${max}`);
+    return seconds;
+  };
+}
+
 function parseRetryAfter(value: string): number {
   const seconds = Number(value);
   if (!Number.isInteger(seconds) || seconds < 0 || seconds > 600) throw invalidArgument('--retry-after', `"${value}" is not a whole number of seconds from 0 to 600`);
@@ -27,6 +41,30 @@ export function serverCommand(): Command {
         .env('ARCA_RETRY_AFTER_SECONDS')
         .default(2)
         .argParser(parseRetryAfter),
+    )
+    .addOption(
+      new Option('--scheduler-interval <seconds>', 'seconds between looks for scheduled backups that are due')
+        .env('ARCA_SCHEDULER_INTERVAL_SECONDS')
+        .default(60)
+        .argParser(parseSchedulerInterval),
+    )
+    .addOption(
+      new Option('--agent-unresponsive-after <seconds>', 'an agent silent this long is shown Unresponsive and cannot take snapshots')
+        .env('ARCA_AGENT_UNRESPONSIVE_SECONDS')
+        .default(600)
+        .argParser(secondsParser('--agent-unresponsive-after', 86_400)),
+    )
+    .addOption(
+      new Option('--snapshot-pickup-timeout <seconds>', 'a backup fails when no agent picks its snapshot task up within this')
+        .env('ARCA_SNAPSHOT_PICKUP_TIMEOUT_SECONDS')
+        .default(600)
+        .argParser(secondsParser('--snapshot-pickup-timeout', 86_400)),
+    )
+    .addOption(
+      new Option('--snapshot-status-timeout <seconds>', 'a backup fails when its agent reports nothing on the snapshot task for this long')
+        .env('ARCA_SNAPSHOT_STATUS_TIMEOUT_SECONDS')
+        .default(1800)
+        .argParser(secondsParser('--snapshot-status-timeout', 86_400)),
     )
     .addOption(new Option('--log-level <level>', 'log level').choices(['fatal', 'error', 'warn', 'info', 'debug', 'trace']).default('info'))
     .addHelpText('after', '\nExample:\n  arca server --data-dir /var/lib/arca-server --port 8443\n')

@@ -3,11 +3,18 @@ import { ensurePrivateDir, writeFileAtomic } from '../platform/files.ts';
 import { systemClock } from '../platform/system-clock.ts';
 import { ARCA_VERSION } from '../platform/version.ts';
 import { buildApp } from './app.ts';
-import { loadInstallation } from './arm/index.ts';
+import { backupServiceObjectId, loadInstallation } from './arm/index.ts';
 import { ADMIN_TOKEN_FILE, bootstrapAdminToken } from './auth/index.ts';
 import { SqliteMetadataStore } from './persistence/index.ts';
 import { JobEngine } from './jobs/index.ts';
+import { registerProtectionJobs, repositoryVaultTier, Scheduler, storeInstantTier } from './scheduler/index.ts';
+import { openVaultRepository } from './vault-repository.ts';
 import { ensureTlsMaterial } from './tls/tls-material.ts';
+import type { Clock } from '../core/clock.ts';
+import { loadPoint } from '../storage/points/point-store.ts';
+import { AgentTaskNotifier } from './agents/index.ts';
+import { backupHandler, DEFAULT_BACKUP_WINDOWS } from './backup-flow/index.ts';
+import { restoreJobHandler } from './restore/index.ts';
 
 /** Written at every start: URL, CA file and subscription id, for scripts and the CLI. */
 export const SERVER_INFO_FILE = 'server.json';
@@ -18,29 +25,63 @@ export interface ServerOptions {
   readonly port: number;
   readonly logLevel: string;
   readonly retryAfter: number;
+  /** Seconds between the scheduler's planning ticks. */
+  readonly schedulerInterval: number;
+  /** Seconds without a report after which an agent is Unresponsive (default 600). */
+  readonly agentUnresponsiveAfter?: number;
+  /** Seconds a snapshot task may wait for its agent to pick it up (default 600). */
+  readonly snapshotPickupTimeout?: number;
+  /** Seconds a picked-up snapshot task may go without a status report (default 1800). */
+  readonly snapshotStatusTimeout?: number;
+}
+
+/**
+ * What only tests inject (test/support/clock-server.ts): a clock they can move, and a faster look
+ * at the job queue. `arca server` never sets them.
+ */
+export interface ServerTestHooks {
+  readonly clock?: Clock;
+  readonly jobPollMs?: number;
 }
 
 /** Composition root of `arca server`: builds the concrete parts, listens, and shuts down cleanly. */
-export async function runServer(options: ServerOptions): Promise<void> {
+export async function runServer(options: ServerOptions, testing: ServerTestHooks = {}): Promise<void> {
+  const clock = testing.clock ?? systemClock;
   const dataDir = resolve(options.dataDir);
   // Files the server creates (SQLite and its -wal/-shm, certificates' temporaries) are its own only.
   process.umask(0o077);
   await ensurePrivateDir(dataDir);
-  const tls = await ensureTlsMaterial(dataDir, systemClock, options.host === '0.0.0.0' ? [] : [options.host]);
+  const tls = await ensureTlsMaterial(dataDir, clock, options.host === '0.0.0.0' ? [] : [options.host]);
   const store = SqliteMetadataStore.open(join(dataDir, 'metadata.db'));
   let admin;
   let installation;
   const bootstrapSecret = process.env.ARCA_BOOTSTRAP_TOKEN || undefined;
+  let vaultRepository;
   try {
-    installation = await loadInstallation(store, systemClock.now());
-    admin = await bootstrapAdminToken(store, { now: systemClock.now(), dataDir, ...(bootstrapSecret ? { secret: bootstrapSecret } : {}) });
+    installation = await loadInstallation(store, clock.now());
+    admin = await bootstrapAdminToken(store, { now: clock.now(), dataDir, ...(bootstrapSecret ? { secret: bootstrapSecret } : {}) });
+    vaultRepository = await openVaultRepository(dataDir, clock, process.env.ARCA_REPOSITORY_PASSPHRASE);
   } catch (error) {
     await store.close();
     throw error;
   }
+  // One engine per process, on the process's one store connection (ADR 4); handlers are registered before start.
+  const jobs = new JobEngine();
+  registerProtectionJobs(jobs, store);
+  const agents = { notifier: new AgentTaskNotifier(), unresponsiveMs: (options.agentUnresponsiveAfter ?? 600) * 1000 };
+  const backupWindows = {
+    ...DEFAULT_BACKUP_WINDOWS,
+    agentUnresponsiveMs: agents.unresponsiveMs,
+    taskPickupMs: (options.snapshotPickupTimeout ?? 600) * 1000,
+    taskSilenceMs: (options.snapshotStatusTimeout ?? 1800) * 1000,
+  };
+  const repo = vaultRepository.repo;
+  jobs.register('Backup', backupHandler({ store, notifier: agents.notifier, windows: backupWindows, loadPoint: (id, signal) => loadPoint(repo, id, signal) }));
   const app = buildApp({
-    clock: systemClock,
+    clock: clock,
     store,
+    jobs,
+    agents,
     version: ARCA_VERSION,
     installation,
     retryAfterSeconds: options.retryAfter,
@@ -51,12 +92,20 @@ export async function runServer(options: ServerOptions): Promise<void> {
     await store.close();
     throw error;
   });
-  // One engine per process, on the process's one store connection (ADR 4); handlers are registered before start.
-  const jobs = new JobEngine();
-  jobs.start({ store, clock: systemClock, log: app.log });
+  jobs.register('Restore', restoreJobHandler({ store, dataDir, repository: vaultRepository, log: app.log }));
+  jobs.start({ store, clock, log: app.log, ...(testing.jobPollMs ? { pollMs: testing.jobPollMs } : {}) });
+  const scheduler = new Scheduler({
+    store,
+    clock: clock,
+    log: app.log,
+    instant: storeInstantTier(store),
+    vault: repositoryVaultTier(vaultRepository.repo),
+    intervalMs: options.schedulerInterval * 1000,
+  });
+  scheduler.start();
   const url = address.replace(/^https:\/\/(?:0\.0\.0\.0|\[::\])/, 'https://127.0.0.1');
   // What clients need to find and trust this server, for scripts and the CLI (no secret in it).
-  const serverInfo = { url, caFile: tls.caCertPath, subscriptionId: installation.subscriptionId, tenantId: installation.tenantId, version: ARCA_VERSION, pid: process.pid };
+  const serverInfo = { url, caFile: tls.caCertPath, subscriptionId: installation.subscriptionId, tenantId: installation.tenantId, backupServiceObjectId: backupServiceObjectId(installation), version: ARCA_VERSION, pid: process.pid };
   await writeFileAtomic(join(dataDir, SERVER_INFO_FILE), `${JSON.stringify(serverInfo, null, 2)}\n`, 0o600);
   const tokenLine = bootstrapSecret
     ? `  admin token:    the one given in ARCA_BOOTSTRAP_TOKEN at first start; send it as "Authorization: Bearer <token>"`
@@ -84,7 +133,7 @@ export async function runServer(options: ServerOptions): Promise<void> {
     if (closing) return;
     closing = true;
     app.log.info({ signal }, 'shutting down');
-    Promise.allSettled([app.close(), jobs.stop()]).finally(() => store.close()).then(
+    Promise.allSettled([app.close(), jobs.stop(), scheduler.stop()]).finally(() => store.close()).then(
       () => process.exit(0),
       (error: unknown) => {
         app.log.error({ err: error }, 'shutdown failed');

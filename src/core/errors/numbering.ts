@@ -30,6 +30,8 @@ export const NUMERIC_BLOCKS = {
   control: 771200,
   /** The job engine and the jobs API: filters, workers, interrupted jobs. */
   jobEngine: 771300,
+  /** The vault's side of a backup: checking the agent's reports against the repository. */
+  backupFlow: 771400,
 } as const;
 
 export const RETIRED_NUMERIC_CODES: readonly number[] = [];

@@ -50,5 +50,7 @@ export interface AgentTaskRecord {
   readonly result?: SnapshotTaskResult;
   /** When the agent first saw the task, and last reported on it. */
   readonly pickedUp?: string;
+  /** When the agent first reported the snapshot taken (phase transfer): the recovery point's time. */
+  readonly snapshotTakenAt?: string;
   readonly updated: string;
 }

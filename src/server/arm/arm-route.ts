@@ -18,6 +18,10 @@ export interface ArmDeps {
   /** The Retry-After the server suggests while an operation runs, in seconds (ARM's default is about 10–60). */
   readonly retryAfterSeconds: number;
   readonly registry: ArmRouteRegistry;
+  /** Runs queued jobs that finish at once (protection changes) before the route answers; absent without a job engine. */
+  readonly jobs?: { runImmediate(): Promise<void> };
+  /** How long an agent may stay silent before views show it Unresponsive (agents/agent-liveness.ts). */
+  readonly agentUnresponsiveMs?: number;
 }
 
 export interface ArmRequest<P = Record<string, string>> {

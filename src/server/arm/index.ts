@@ -1,6 +1,7 @@
 export { API_VERSIONS } from './api-versions.ts';
 export { armRoute, type ArmDeps, type ArmRequest, type ArmResponse, type ArmRouteSpec, type HttpMethod } from './arm-route.ts';
 export { AUDIT, listAudit, recordAudit, type AuditActor, type AuditEntry } from './audit.ts';
+export { backupServiceObjectId } from './backup-service-identity.ts';
 export { loadInstallation, type Installation } from './installation.ts';
 export { checkLocks, LOCK_LEVELS, lockScopeOf, LOCKS, type LockLevel, type LockProperties, type LockResource } from './locks.ts';
 export { ArmRouteRegistry } from './openapi.ts';

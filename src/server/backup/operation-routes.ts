@@ -2,6 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import { ArcaError } from '../../core/errors/index.ts';
 import { formatResourceId, sameResourceId } from '../../core/ids/index.ts';
 import { accepted, API_VERSIONS, armRoute, getOperation, operationResult, operationStatusBody, type ArmDeps, type ArmRequest, type OperationRecord } from '../arm/index.ts';
+import { followJob } from '../backup-flow/operation-follow.ts';
 import { FABRIC_PATH, ITEM_PATH } from './paths.ts';
 import { locateItem, type ItemParams } from './protected-item-routes.ts';
 import { renderProtectedItem } from './protected-item-render.ts';
@@ -14,7 +15,8 @@ type OpParams<P> = P & { operationId: string };
 async function operationOn(deps: ArmDeps, request: ArmRequest<{ operationId: string }>, resourceId: string): Promise<OperationRecord> {
   const op = await getOperation(deps.store, request.params.operationId.slice(0, 200), request.path);
   if (!sameResourceId(op.resourceId, resourceId)) throw new ArcaError('ResourceNotFound', { resourceId: request.path });
-  return op;
+  // A backup's operation ends with its job.
+  return followJob(deps.store, op, request.now);
 }
 
 /** Status and result resources of protected-item operations and of container refreshes. */
@@ -30,7 +32,9 @@ export function registerOperationRoutes(app: FastifyInstance, deps: ArmDeps): vo
     handler: async (request) => {
       const { address } = await locateItem(deps.store, request);
       const op = await operationOn(deps, request, formatResourceId(address.itemId));
-      return { status: 200, body: operationStatusBody(op, request.language) };
+      // Azure's OperationStatusJobExtendedInfo: the job (its name, a UUID) that shows the change in the jobs list.
+      const job = op.jobId === undefined ? {} : { properties: { objectType: 'OperationStatusJobExtendedInfo', jobId: op.jobId.split('/').at(-1) } };
+      return { status: 200, body: operationStatusBody(op, request.language, job) };
     },
   });
 

@@ -3,6 +3,7 @@ import type { FastifyInstance } from 'fastify';
 import { ArcaError } from '../../core/errors/index.ts';
 import { formatResourceId, parseResourceId, resourceName, type ResourceId } from '../../core/ids/index.ts';
 import { accepted, API_VERSIONS, armRoute, checkLocks, createOperation, finishOperation, normalizeLocation, resourceKey, type ArmDeps, type ArmRequest } from '../arm/index.ts';
+import { createJobIn, READY_FIRST } from '../jobs/index.ts';
 import type { MetadataOperations, StoredRecord } from '../persistence/index.ts';
 import { VIRTUAL_MACHINES, type VirtualMachineRecord } from '../resources/virtual-machine-model.ts';
 import { ITEM_PATH } from './paths.ts';
@@ -73,7 +74,11 @@ function changeFor(request: ItemRequest, policy: PolicyRef | undefined): ItemCha
   return request.kind === 'undelete' ? { kind: 'undelete' } : { kind: 'stop' };
 }
 
-/** Saves the change and records its (already finished) operation; answers 202 pointing at it. */
+/**
+ * Saves the change with the job Azure shows for it (ConfigureBackup, DisableBackup, DeleteBackupData,
+ * Undelete: refused while a backup of the item runs) and records its operation, finished already and
+ * naming the job; answers 202 pointing at it. The job itself finishes at once (see `ArmDeps.jobs`).
+ */
 async function commit(
   operations: MetadataOperations,
   deps: ArmDeps,
@@ -82,8 +87,20 @@ async function commit(
 ): Promise<ReturnType<typeof accepted>> {
   const { item, operation } = change.result;
   await checkLocks(operations, parseResourceId(item.id), 'write', `changing the protection of ${item.friendlyName}`);
+  const job = await createJobIn(operations, {
+    vaultId: item.vaultId,
+    itemId: item.id,
+    vmId: item.sourceResourceId,
+    operation,
+    friendlyName: item.friendlyName,
+    containerName: item.containerName.split(';').slice(1).join(';'),
+    isUserTriggered: true,
+    now: request.now,
+    payload: { protectionState: item.protectionState },
+    readyAt: READY_FIRST,
+  });
   await saveProtectedItem(operations, item, change.existing?.version ?? 0);
-  const op = await createOperation(operations, { kind: operation, resourceId: item.id, now: request.now });
+  const op = await createOperation(operations, { kind: operation, resourceId: item.id, now: request.now, jobId: job.data.id });
   await finishOperation(operations, op.id, { status: 'Succeeded', now: request.now });
   return accepted(request, { status: `${item.id}/operationsStatus/${op.id}`, result: `${item.id}/operationResults/${op.id}` }, deps.retryAfterSeconds);
 }
@@ -101,7 +118,7 @@ export function registerProtectedItemRoutes(app: FastifyInstance, deps: ArmDeps)
     requestBody: { type: 'object', required: ['properties'], properties: { properties: { type: 'object' } } },
     responses: { '202': 'Accepted; follow Azure-AsyncOperation or Location' },
     handler: async (request) => {
-      return deps.store.transaction(async (operations) => {
+      const answer = await deps.store.transaction(async (operations) => {
         const { vault, address } = await locateItem(operations, request);
         const asked = readItemRequest(request.body, address, idOfVault(vault));
         const policy = asked.kind === 'protect' ? await policyRef(operations, vault, asked.policyId) : undefined;
@@ -110,6 +127,8 @@ export function registerProtectedItemRoutes(app: FastifyInstance, deps: ArmDeps)
         if (!policy) throw new ArcaError('ResourceNotFound', { resourceId: formatResourceId(address.itemId) });
         return commit(operations, deps, request, { result: await enable(operations, vault, address, policy, request.now) });
       });
+      await deps.jobs?.runImmediate();
+      return answer;
     },
   });
 
@@ -135,12 +154,14 @@ export function registerProtectedItemRoutes(app: FastifyInstance, deps: ArmDeps)
     summary: 'Stop protection and delete the backup data (kept 14 days in soft delete)',
     responses: { '202': 'Accepted; follow Azure-AsyncOperation or Location', '204': 'There was no such item' },
     handler: async (request) => {
-      return deps.store.transaction(async (operations) => {
+      const answer = await deps.store.transaction(async (operations) => {
         const { address } = await locateItem(operations, request);
         const existing = await getProtectedItem(operations, address.itemId);
         if (!existing) return { status: 204 };
         return commit(operations, deps, request, { result: changeProtection(existing.data, { kind: 'delete' }, request.now), existing });
       });
+      await deps.jobs?.runImmediate();
+      return answer;
     },
   });
 }

@@ -8,4 +8,4 @@ export { parseJobFilter, parseFilterTime, type JobFilter } from './job-filter.ts
 export { EXCESSIVE_DURATION_PROPERTY, JOB_RESOURCE_TYPE, JOBS, type JobDocument, type JobInternals, type JobProperties, type StoredError, type TaskRecord } from './job-record.ts';
 export { renderErrorDetail, renderJob, type JobErrorDetail } from './job-render.ts';
 export { registerJobRoutes } from './job-routes.ts';
-export { activeJobForItem, countOnDemandBackupsToday, createJob, dayBounds, getJob, jobIndex, jobKey, type NewJobInput } from './job-store.ts';
+export { activeJobForItem, countOnDemandBackupsToday, createJob, createJobIn, dayBounds, getJob, jobIndex, jobKey, READY_FIRST, type NewJobInput } from './job-store.ts';

@@ -57,6 +57,8 @@ const silent: EngineLog = { warn: () => {}, error: () => {} };
  */
 export class JobEngine {
   readonly #handlers = new Map<string, JobHandler>();
+  /** Kinds whose handlers finish at once: run beside the `concurrency` others, never queued behind them. */
+  readonly #immediate = new Set<string>();
   readonly #runs = new Map<string, { run: JobRun; done: Promise<RunResult> }>();
   #deps: ResolvedDeps | undefined;
   #timers: NodeJS.Timeout[] = [];
@@ -64,9 +66,31 @@ export class JobEngine {
   #pumping = false;
   #stopping = false;
 
-  register(kind: string, handler: JobHandler): void {
+  /**
+   * `immediate`: the handler finishes at once (no I/O outside the store); such jobs run even while
+   * `concurrency` long jobs are running, and `runImmediate()` runs them on demand. Queue them with
+   * `READY_FIRST` so that they head the queue.
+   */
+  register(kind: string, handler: JobHandler, options: { readonly immediate?: boolean } = {}): void {
     if (this.#handlers.has(kind)) throw new Error(`a handler for ${kind} jobs is registered already`);
     this.#handlers.set(kind, handler);
+    if (options.immediate) this.#immediate.add(kind);
+  }
+
+  /**
+   * Runs the immediate jobs at the head of the queue now, and waits for those this engine is running,
+   * so that a caller that just queued one (a protection change) answers once it has finished. Does
+   * nothing before start or while stopping; another replica may have taken the job, which is as good.
+   */
+  async runImmediate(): Promise<void> {
+    if (!this.#deps || this.#stopping) return;
+    const accept = (kind: string) => this.#immediate.has(kind);
+    for (;;) {
+      const started = await this.leaseAndStart(accept);
+      if (started === undefined) break;
+      await started.done;
+    }
+    await Promise.allSettled([...this.#runs.values()].filter(({ run }) => accept(run.kind)).map(({ done }) => done));
   }
 
   start(deps: JobEngineDeps): void {
@@ -152,8 +176,10 @@ export class JobEngine {
     if (this.#stopping || !this.#deps || this.#pumping) return;
     this.#pumping = true;
     try {
-      while (!this.#stopping && this.#runs.size < this.deps.concurrency) {
-        const started = await this.leaseAndStart();
+      while (!this.#stopping) {
+        // At capacity only immediate jobs are taken: they must not wait hours behind long backups.
+        const full = this.#runs.size >= this.deps.concurrency;
+        const started = await this.leaseAndStart(full ? (kind) => this.#immediate.has(kind) : undefined);
         if (started === undefined) break;
         // Each ending makes room for the next job at once, without waiting for the poll.
         started.done.then(
@@ -175,10 +201,10 @@ export class JobEngine {
     }
   }
 
-  private async leaseAndStart(): Promise<{ readonly done: Promise<RunResult> } | undefined> {
+  private async leaseAndStart(accept?: (kind: string) => boolean): Promise<{ readonly done: Promise<RunResult> } | undefined> {
     if (this.#stopping) return undefined;
     const { store, clock, workerId, leaseMs } = this.deps;
-    const claim = await leaseAndClaim(store, workerId, leaseMs, clock.now());
+    const claim = await leaseAndClaim(store, workerId, leaseMs, clock.now(), accept);
     if (claim.kind === 'none') return undefined;
     if (claim.kind === 'orphan') return { done: Promise.resolve({ jobId: claim.leased.id, result: 'orphan' }) };
     const run = new JobRun({ store, clock, leaseMs }, claim.leased, claim.record);

@@ -16,11 +16,27 @@ export type Claim =
   | { readonly kind: 'orphan'; readonly leased: LeasedJob }
   | { readonly kind: 'claimed'; readonly leased: LeasedJob; readonly record: StoredRecord<JobDocument> };
 
-/** Leases the next ready job and writes this worker's attempt into its record, which fences out the previous holder. */
-export function leaseAndClaim(store: MetadataStore, workerId: string, leaseMs: number, now: Date): Promise<Claim> {
+/** Thrown inside the lease transaction to undo a lease of a job the caller does not take (no attempt is counted). */
+class NotTaken extends Error {}
+
+/**
+ * Leases the next ready job and writes this worker's attempt into its record, which fences out the
+ * previous holder. With `accept`, a job whose kind it refuses is left in the queue untouched.
+ */
+export async function leaseAndClaim(store: MetadataStore, workerId: string, leaseMs: number, now: Date, accept?: (kind: string) => boolean): Promise<Claim> {
+  try {
+    return await claimNext(store, workerId, leaseMs, now, accept);
+  } catch (error) {
+    if (error instanceof NotTaken) return { kind: 'none' };
+    throw error;
+  }
+}
+
+function claimNext(store: MetadataStore, workerId: string, leaseMs: number, now: Date, accept?: (kind: string) => boolean): Promise<Claim> {
   return store.transaction(async (operations) => {
     const leased = await operations.lease(workerId, leaseMs, now);
     if (leased === undefined) return { kind: 'none' };
+    if (accept !== undefined && !accept(leased.kind)) throw new NotTaken();
     const current = await operations.get<JobDocument>(JOBS, jobKey(leased.id));
     if (current === undefined || !['InProgress', 'Cancelling'].includes(current.data.properties.status)) {
       // A queue entry without a live record has nothing left to do.

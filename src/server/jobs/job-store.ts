@@ -25,7 +25,15 @@ export interface NewJobInput {
   readonly jobName?: string;
   /** The protection container's name, shown as `containerName`. */
   readonly containerName?: string;
+  /** When the engine may start it (default `now`): the scheduler staggers starts, `READY_FIRST` puts a job ahead of all. */
+  readonly readyAt?: Date;
 }
+
+/**
+ * The readyAt of jobs that must not wait behind others (the protection changes, which finish at once
+ * but hold the item meanwhile): the queue hands out the earliest readyAt first.
+ */
+export const READY_FIRST = new Date(0);
 
 /** Records are keyed by the lower-cased ARM id; a job's queue entry has the same id. */
 export function jobKey(jobId: string): string {
@@ -79,10 +87,10 @@ function newJobDocument(input: NewJobInput): JobDocument {
 }
 
 /** Writes a job record and the queue entry that runs it, in one transaction. */
-export async function saveNewJob(operations: MetadataOperations, job: JobDocument, payload: unknown, now: Date): Promise<StoredRecord<JobDocument>> {
+export async function saveNewJob(operations: MetadataOperations, job: JobDocument, payload: unknown, readyAt: Date): Promise<StoredRecord<JobDocument>> {
   const key = jobKey(job.id);
   const stored = await operations.put<JobDocument>(JOBS, { id: key, data: job, index: jobIndex(job) }, { expectedVersion: 0 });
-  await operations.enqueue({ id: key, kind: job.arca.kind, payload, readyAt: now });
+  await operations.enqueue({ id: key, kind: job.arca.kind, payload, readyAt });
   return stored;
 }
 
@@ -92,11 +100,18 @@ export async function saveNewJob(operations: MetadataOperations, job: JobDocumen
  * (checked inside the transaction, so two callers cannot both pass).
  */
 export async function createJob(store: MetadataStore, input: NewJobInput): Promise<StoredRecord<JobDocument>> {
+  return store.transaction((operations) => createJobIn(operations, input));
+}
+
+/**
+ * `createJob` inside the caller's transaction, so that the job is created together with the caller's
+ * own writes (a protection change, the scheduler's plan) or not at all. The refusal is thrown before
+ * anything is written.
+ */
+export async function createJobIn(operations: MetadataOperations, input: NewJobInput): Promise<StoredRecord<JobDocument>> {
   const job = newJobDocument(input);
-  return store.transaction(async (operations) => {
-    if (!isRestoreOperation(input.operation)) checkNoBackupInProgress(input.friendlyName, await activeItemJobs(operations, input.itemId));
-    return saveNewJob(operations, job, input.payload, input.now);
-  });
+  if (!isRestoreOperation(input.operation)) checkNoBackupInProgress(input.friendlyName, await activeItemJobs(operations, input.itemId));
+  return saveNewJob(operations, job, input.payload, input.readyAt ?? input.now);
 }
 
 /** The job by its ARM id (any case), or undefined. */

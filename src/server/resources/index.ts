@@ -9,7 +9,7 @@ import { registerVirtualMachineRoutes } from './virtual-machines.ts';
 import { registerVirtualNetworkRoutes } from './virtual-networks.ts';
 
 export { BACKUP_KEY_VAULT_PERMISSIONS, keyVaultGrants, missingGrants, type KeyVaultGrants } from './key-vault-policies.ts';
-export { dnsLabelAvailable } from './public-ip-addresses.ts';
+export { createPublicIpWithLabel, dnsLabelAvailable } from './public-ip-addresses.ts';
 export { resourceGroupQuotaExceeded, resourceGroupVmUsage, type GroupUsage } from './quota-store.ts';
 export { getStorageAccount, type StorageAccountRecord } from './storage-accounts.ts';
 export { getSubnet, getVirtualNetwork, type SubnetEntry, type VirtualNetworkRecord } from './virtual-network-model.ts';

@@ -1,11 +1,11 @@
 import type { FastifyInstance } from 'fastify';
 import { ArcaError, invalidArgument } from '../../core/errors/index.ts';
-import { formatResourceId } from '../../core/ids/index.ts';
-import { API_VERSIONS, armRoute, normalizeLocation, objectField, type ArmDeps, type ArmResource } from '../arm/index.ts';
+import { formatResourceId, type ResourceId } from '../../core/ids/index.ts';
+import { API_VERSIONS, armRoute, normalizeLocation, objectField, resourceKey, type ArmDeps, type ArmResource } from '../arm/index.ts';
 import type { MetadataOperations } from '../persistence/index.ts';
 import { COLLECTIONS } from './contents.ts';
 import { enumField, patternField } from './fields.ts';
-import { registerResourceCrud } from './resource-crud.ts';
+import { registerResourceCrud, resourceIndex } from './resource-crud.ts';
 
 export const PUBLIC_IP_TYPE = 'Microsoft.Network/publicIPAddresses';
 /** Azure's rule for DNS name labels. */
@@ -34,6 +34,26 @@ async function labelHolder(store: MetadataOperations, location: string, label: s
 /** True when no public IP address in `location` uses `label`. Restore validation calls this. */
 export async function dnsLabelAvailable(store: MetadataOperations, location: string, label: string): Promise<boolean> {
   return (await labelHolder(store, location, label)) === undefined;
+}
+
+/**
+ * Creates a static public IP address holding `label` in `location` (a restore to a new machine gives
+ * it its DNS name this way, as Azure's restore creates the machine's public IP). DnsRecordInUse
+ * when the label is taken; a ConflictError when an address of that id exists.
+ */
+export async function createPublicIpWithLabel(store: MetadataOperations, input: { id: ResourceId; location: string; label: string }): Promise<void> {
+  const location = normalizeLocation(input.location);
+  const holder = await labelHolder(store, location, input.label);
+  if (holder) throw new ArcaError('DnsRecordInUse', { label: input.label, location, resourceId: holder.id });
+  const data: PublicIpRecord = {
+    id: formatResourceId(input.id),
+    name: input.id.types.at(-1)?.name ?? '',
+    type: PUBLIC_IP_TYPE,
+    location,
+    properties: { publicIPAllocationMethod: 'Static', publicIPAddressVersion: 'IPv4', dnsSettings: { domainNameLabel: input.label }, provisioningState: 'Succeeded' },
+  };
+  const index = resourceIndex(input.id, location, { dnsLabel: labelKey(location, input.label) });
+  await store.put<PublicIpRecord>(COLLECTIONS.publicIpAddresses, { id: resourceKey(input.id), data, index }, { expectedVersion: 0 });
 }
 
 /** Public IP addresses, for their DNS name labels, and Azure's label availability check. */

@@ -29,6 +29,11 @@ export interface VirtualMachineProperties {
   readonly osProfile?: { readonly computerName: string };
   /** Arca: created by PUT (`api`) or when an agent registered (`agent`). */
   readonly createdBy: 'api' | 'agent';
+  /**
+   * Arca's short form of Azure's network profile (Arca has no network interfaces): the subnet the
+   * machine is attached to and its DNS name label, set when a restore creates the machine.
+   */
+  readonly networkProfile?: { readonly subnetId: string; readonly domainNameLabel?: string };
 }
 
 export interface ExtensionRuntime {

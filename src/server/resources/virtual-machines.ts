@@ -3,6 +3,7 @@ import type { FastifyInstance } from 'fastify';
 import { ArcaError, invalidArgument } from '../../core/errors/index.ts';
 import { formatResourceId, parentId, RESOURCE_TYPES } from '../../core/ids/index.ts';
 import { powerStateMachine, provisioningStateMachine, transition, type PowerState } from '../../core/states/index.ts';
+import { DEFAULT_AGENT_UNRESPONSIVE_MS, withAgentLiveness } from '../agents/agent-liveness.ts';
 import { API_VERSIONS, armRoute, checkLocks, etagOf, type ArmDeps, type ArmRequest } from '../arm/index.ts';
 import type { StoredRecord } from '../persistence/index.ts';
 import { resourceGroupVmUsage } from './quota-store.ts';
@@ -12,12 +13,17 @@ import { instanceView } from './virtual-machine-instance-view.ts';
 import { VIRTUAL_MACHINES, type VirtualMachineRecord } from './virtual-machine-model.ts';
 import { applyRuntime, getVirtualMachine, saveVirtualMachine } from './virtual-machines-store.ts';
 
+/** The machine with its agent's status drawn now: silent past the window, it shows Unresponsive. */
+function live(vm: VirtualMachineRecord, now: Date, deps: { agentUnresponsiveMs?: number }): VirtualMachineRecord {
+  return { ...vm, runtime: withAgentLiveness(vm.runtime, now, deps.agentUnresponsiveMs ?? DEFAULT_AGENT_UNRESPONSIVE_MS) };
+}
+
 /** The machine as GET shows it: `runtime` only through the instance view. */
-function render(record: StoredRecord<VirtualMachineRecord>, request: ArmRequest<CrudParams>) {
+function render(record: StoredRecord<VirtualMachineRecord>, request: ArmRequest<CrudParams>, deps: ArmDeps) {
   const expand = request.query.$expand;
   if (expand !== undefined && (typeof expand !== 'string' || expand.toLowerCase() !== 'instanceview')) throw invalidArgument('$expand', 'the only expansion served is instanceView');
   const { runtime: _runtime, ...data } = record.data;
-  const properties = expand === undefined ? data.properties : { ...data.properties, instanceView: instanceView(record.data) };
+  const properties = expand === undefined ? data.properties : { ...data.properties, instanceView: instanceView(live(record.data, request.now, deps)) };
   return { ...data, properties, etag: etagOf(record.version) };
 }
 
@@ -74,7 +80,7 @@ export function registerVirtualMachineRoutes(app: FastifyInstance, deps: ArmDeps
     },
     build,
     index: (data) => ({ vmId: data.properties.vmId.toLowerCase() }),
-    render,
+    render: (record, request) => render(record, request, deps),
   });
 
   armRoute<CrudParams>(app, deps, {
@@ -87,7 +93,7 @@ export function registerVirtualMachineRoutes(app: FastifyInstance, deps: ArmDeps
       const id = vms.idOf(request.params);
       const record = await getVirtualMachine(deps.store, id);
       if (!record) throw new ArcaError('ResourceNotFound', { resourceId: formatResourceId(id) });
-      return { status: 200, body: instanceView(record.data) };
+      return { status: 200, body: instanceView(live(record.data, request.now, deps)) };
     },
   });
 

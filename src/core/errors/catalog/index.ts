@@ -2,6 +2,7 @@ import type { CatalogEntry } from '../catalog-entry.ts';
 import { accessErrors } from './access.ts';
 import { agentErrors } from './agent.ts';
 import { apiErrors } from './api.ts';
+import { backupFlowErrors } from './backup-flow.ts';
 import { extensionErrors } from './extension.ts';
 import { generalErrors } from './general.ts';
 import { jobErrors } from './job.ts';
@@ -31,6 +32,7 @@ const byPhase = {
   ...apiErrors,
   ...resourceErrors,
   ...accessErrors,
+  ...backupFlowErrors,
 };
 
 export type CatalogCode = keyof typeof byPhase;
@@ -67,4 +69,5 @@ export const SOURCE_ENTRY_COUNT =
   Object.keys(generalErrors).length +
   Object.keys(apiErrors).length +
   Object.keys(resourceErrors).length +
-  Object.keys(accessErrors).length;
+  Object.keys(accessErrors).length +
+  Object.keys(backupFlowErrors).length;

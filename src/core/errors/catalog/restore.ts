@@ -225,20 +225,20 @@ export const restoreErrors = defineErrors({
     phase: 'restore',
     en: {
       title: 'Resource group quota reached',
-      message: 'The restore cannot create resource group {resourceGroup}: the quota of {limit} resource groups has been reached.',
+      message: 'The restore cannot create a virtual machine in resource group {resourceGroup}: the group already holds {current} machines and its quota allows {limit}.',
       recommendations: [
-        'See the quota and its current use with `arca quota show`.',
-        'Delete resource groups that are no longer needed, or ask the Arca administrator to raise the quota.',
-        'Or restore into a resource group that already exists.',
+        'See the quota and its current use with `arca quota show --resource-group {resourceGroup}`.',
+        'Delete machines of {resourceGroup} that are no longer needed, or ask the Arca administrator to raise its quota.',
+        'Or restore into another resource group, or restore only the disks with `--type RestoreDisks`.',
       ],
     },
     es: {
-      title: 'Se alcanzó la cuota de grupos de recursos',
-      message: 'La restauración no puede crear el grupo de recursos {resourceGroup}: se ha alcanzado la cuota de {limit} grupos de recursos.',
+      title: 'Se alcanzó la cuota del grupo de recursos',
+      message: 'La restauración no puede crear una máquina virtual en el grupo de recursos {resourceGroup}: el grupo ya tiene {current} máquinas y su cuota permite {limit}.',
       recommendations: [
-        'Consulte la cuota y su uso actual con `arca quota show`.',
-        'Elimine los grupos de recursos que ya no necesite o pida al administrador de Arca que aumente la cuota.',
-        'O restaure en un grupo de recursos que ya exista.',
+        'Consulte la cuota y su uso actual con `arca quota show --resource-group {resourceGroup}`.',
+        'Elimine las máquinas de {resourceGroup} que ya no necesite o pida al administrador de Arca que aumente su cuota.',
+        'O restaure en otro grupo de recursos, o restaure solo los discos con `--type RestoreDisks`.',
       ],
     },
   },
@@ -311,6 +311,74 @@ export const restoreErrors = defineErrors({
         'Ejecute `arca rp list --vm {vmName}` para ver qué niveles conservan todavía {recoveryPointId}.',
         'Si lo conserva el nivel del almacén, restáurelo desde allí con `arca restore --vm {vmName} --rp {recoveryPointId} --type RestoreDisks`; tarda más que una restauración instantánea.',
         'En caso contrario, elija otro punto de recuperación de la lista.',
+      ],
+    },
+  },
+  UserErrorRecoveryPointNotFound: {
+    numericCode: 770613,
+    httpStatus: 404,
+    retryable: false,
+    phase: 'restore',
+    en: {
+      title: 'Recovery point not found',
+      message: 'Vault {vaultName} has no recovery point {recoveryPointId} of {vmName}. It may never have existed, or retention may have removed it.',
+      recommendations: [
+        'List the recovery points that remain with `arca rp list --vm {vmName}`.',
+        'Choose one of them and run the restore again with its id.',
+      ],
+    },
+    es: {
+      title: 'No se encontró el punto de recuperación',
+      message: 'El almacén {vaultName} no tiene ningún punto de recuperación {recoveryPointId} de {vmName}. Puede que nunca existiera o que la retención lo haya eliminado.',
+      recommendations: [
+        'Muestre los puntos de recuperación que quedan con `arca rp list --vm {vmName}`.',
+        'Elija uno de ellos y vuelva a ejecutar la restauración con su identificador.',
+      ],
+    },
+  },
+  UserErrorRecoveryPointNotInVault: {
+    numericCode: 770614,
+    httpStatus: 409,
+    retryable: true,
+    phase: 'restore',
+    en: {
+      title: 'Recovery point not yet in the vault',
+      message: 'Recovery point {recoveryPointId} of {vmName} is still only a snapshot on the machine: its data has not reached the vault yet. The vault restores from its own copy; restoring straight from the snapshot is done by the machine\'s agent.',
+      recommendations: [
+        'Follow the backup job that creates the point with `arca jobs list --vm {vmName}`; once "Transfer data to vault" has completed, run the restore again.',
+        'If that job failed, choose an earlier point from `arca rp list --vm {vmName}`.',
+      ],
+    },
+    es: {
+      title: 'El punto de recuperación aún no está en el almacén',
+      message: 'El punto de recuperación {recoveryPointId} de {vmName} todavía es solo una instantánea en la máquina: sus datos aún no han llegado al almacén. El almacén restaura desde su propia copia; la restauración directa desde la instantánea la hace el agente de la máquina.',
+      recommendations: [
+        'Siga el trabajo de copia de seguridad que crea el punto con `arca jobs list --vm {vmName}`; cuando "Transfer data to vault" haya terminado, vuelva a ejecutar la restauración.',
+        'Si ese trabajo falló, elija un punto anterior de `arca rp list --vm {vmName}`.',
+      ],
+    },
+  },
+  UserErrorRestoreTargetVmRunning: {
+    numericCode: 770615,
+    httpStatus: 409,
+    retryable: false,
+    phase: 'restore',
+    en: {
+      title: 'Machine must be stopped to restore over it',
+      message: '{vmName} is {state}. A restore to the original location replaces the machine\'s disks, which Arca does only while the machine is stopped or deallocated.',
+      recommendations: [
+        'Stop the machine with `arca vm stop {vmName}` (or deallocate it) and wait until `arca vm show {vmName}` reports it stopped.',
+        'Run the restore again.',
+        'Or leave the machine running and restore to another machine with `--type AlternateLocation`, or only the disks with `--type RestoreDisks`.',
+      ],
+    },
+    es: {
+      title: 'La máquina debe estar detenida para restaurar sobre ella',
+      message: '{vmName} está en estado {state}. Una restauración en la ubicación original sustituye los discos de la máquina, y Arca solo lo hace con la máquina detenida o desasignada.',
+      recommendations: [
+        'Detenga la máquina con `arca vm stop {vmName}` (o desasígnela) y espere a que `arca vm show {vmName}` la muestre detenida.',
+        'Vuelva a ejecutar la restauración.',
+        'O deje la máquina en ejecución y restaure en otra máquina con `--type AlternateLocation`, o solo los discos con `--type RestoreDisks`.',
       ],
     },
   },

@@ -1,0 +1,62 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { isArcaError } from '../core/errors/index.ts';
+import { parseGoalState, parseRegistrationRequest, parseStatusReport } from './agent-protocol-validation.ts';
+
+const refused = (pattern: RegExp) => (error: unknown) => isArcaError(error) && error.code === 'InvalidRequestContent' && pattern.test(String(error.params.reason));
+
+const REPORT = {
+  goalStateIncarnation: 3,
+  agent: { status: 'Ready', version: '1.0.0' },
+  extensions: [{ name: 'Arca.Backup.VMSnapshotLinux', version: '1.0.0', handlerState: 'Enabled', status: { status: 'success', code: 0, message: 'ok' } }],
+  tasks: [{ taskId: 'a1b2', status: 'transitioning', phase: 'transfer', progress: 40, result: { consistency: 'FileSystemConsistent', snapshots: [{ disk: 'os', path: '/var/lib/arca/snap/os.img' }] } }],
+};
+
+describe('agent protocol validation', () => {
+  it('reads a well-formed status report, and copies no field the contract does not define', () => {
+    const report = parseStatusReport({ ...REPORT, extra: 'ignored', agent: { ...REPORT.agent, secret: 'x' } });
+    assert.deepEqual(report, REPORT);
+  });
+
+  const bad: { name: string; body: unknown; reason: RegExp }[] = [
+    { name: 'a body that is not an object', body: [], reason: /the body must be a JSON object/ },
+    { name: 'a report without the agent', body: { tasks: [] }, reason: /^agent is required/ },
+    { name: 'an agent status outside Ready and NotReady', body: { ...REPORT, agent: { status: 'Unresponsive', version: '1' } }, reason: /agent\.status must be one of Ready, NotReady/ },
+    { name: 'progress above 100', body: { ...REPORT, tasks: [{ taskId: 't', status: 'transitioning', progress: 101 }] }, reason: /tasks\[0\]\.progress/ },
+    { name: 'success without the repository point', body: { ...REPORT, tasks: [{ taskId: 't', status: 'success' }] }, reason: /result\.manifestId is required/ },
+    { name: 'an error without its code', body: { ...REPORT, tasks: [{ taskId: 't', status: 'error' }] }, reason: /tasks\[0\]\.error is required/ },
+    { name: 'an error code the catalog does not have', body: { ...REPORT, tasks: [{ taskId: 't', status: 'error', error: { code: 'MadeUpCode' } }] }, reason: /MadeUpCode is not a code of Arca's error catalog/ },
+    { name: 'error parameters that are not flat', body: { ...REPORT, tasks: [{ taskId: 't', status: 'error', error: { code: 'UserErrorFsFreezeFailed', params: { mountPoint: { nested: 1 } } } }] }, reason: /params\.mountPoint/ },
+    { name: 'a snapshot path that is not absolute', body: { ...REPORT, tasks: [{ taskId: 't', status: 'transitioning', result: { snapshots: [{ disk: 'os', path: 'snap/os.img' }] } }] }, reason: /snapshots\[0\]\.path/ },
+    { name: 'one task reported twice', body: { ...REPORT, tasks: [REPORT.tasks[0], REPORT.tasks[0]] }, reason: /one task twice/ },
+  ];
+  for (const c of bad) it(`refuses ${c.name}, naming the field`, () => assert.throws(() => parseStatusReport(c.body), refused(c.reason)));
+
+  it('keeps the catalog spelling of a reported code and the flat parameters', () => {
+    const report = parseStatusReport({ ...REPORT, tasks: [{ taskId: 't', status: 'error', error: { code: 'userErrorFsFreezeFailed', params: { mountPoint: '/data', tries: 2 } } }] });
+    assert.deepEqual(report.tasks[0]?.error, { code: 'UserErrorFsFreezeFailed', params: { mountPoint: '/data', tries: 2 } });
+  });
+
+  it('reads a registration and refuses one that names a disk twice or a size of zero', () => {
+    const body = { registrationToken: 'arcareg_abc', machineId: '0b7c7f7e-1d2e-4a3b-9c8d-112233445566', agent: { status: 'Ready', version: '2.1.0' }, disks: [{ name: 'os', path: '/dev/vda', sizeBytes: 1024 }] };
+    assert.deepEqual(parseRegistrationRequest(body), body);
+    assert.throws(() => parseRegistrationRequest({ ...body, disks: [body.disks[0], { ...body.disks[0], name: 'OS' }] }), refused(/one disk twice/));
+    assert.throws(() => parseRegistrationRequest({ ...body, disks: [{ ...body.disks[0], sizeBytes: 0 }] }), refused(/disks\[0\]\.sizeBytes/));
+    assert.throws(() => parseRegistrationRequest({ ...body, machineId: '../etc' }), refused(/machineId must be a machine id/));
+  });
+
+  it('reads a goal state on the agent side and refuses an unknown task state', () => {
+    const goal = {
+      incarnation: 2,
+      machineId: 'vm-1',
+      extensions: [{ name: 'Arca.Backup.VMSnapshotLinux', version: '1.0.0', state: 'enabled', settings: { tasks: [{ taskId: 'j1', kind: 'snapshot', state: 'pending', jobName: 'j1', collectionId: '/subscriptions/s/resourceGroups/AzureBackupRG_eastus_1/providers/Microsoft.Compute/restorePointCollections/AzureBackupRG_vm-1_1', pointName: '123', consistencyWanted: 'ApplicationConsistent', disks: [{ name: 'os', path: '/dev/vda' }] }] } }],
+      deletedInstantPoints: [],
+    };
+    assert.deepEqual(parseGoalState(goal), goal);
+    const broken = structuredClone(goal);
+    const [extension] = broken.extensions;
+    const [task] = extension?.settings.tasks ?? [];
+    if (task) (task as { state: string }).state = 'paused';
+    assert.throws(() => parseGoalState(broken), refused(/extensions\[0\]\.settings\.tasks\[0\]\.state/));
+  });
+});

@@ -1,0 +1,3 @@
+export * from './agent-protocol.ts';
+export { parseGoalState, parseRegistrationRequest, parseRegistrationResponse, parseStatusReport, WIRE } from './agent-protocol-validation.ts';
+export { WireObject } from './wire-object.ts';

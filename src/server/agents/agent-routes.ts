@@ -1,0 +1,87 @@
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { ArcaError, isArcaError } from '../../core/errors/index.ts';
+import { AGENT_API_VERSION, AGENT_PATHS, parseRegistrationRequest, parseStatusReport, type GoalState } from '../../protocol/index.ts';
+import { armRoute, recordAudit, type ArmDeps } from '../arm/index.ts';
+import type { MetadataStore } from '../persistence/index.ts';
+import type { AgentTaskNotifier } from './agent-task-notifier.ts';
+import { readGoalState } from './goal-state.ts';
+import { vmOfMachine } from './machine-lookup.ts';
+import { registerAgent } from './registration.ts';
+import { applyStatusReport } from './status-report.ts';
+
+export interface AgentRouteDeps {
+  readonly notifier: AgentTaskNotifier;
+}
+
+type MachineParams = { machineId: string };
+
+function checkAgentApiVersion(request: FastifyRequest): void {
+  const asked = (request.query as Record<string, string | undefined>)['api-version'];
+  if (asked === undefined || asked === '') throw new ArcaError('MissingApiVersionParameter', { supported: AGENT_API_VERSION });
+  if (asked !== AGENT_API_VERSION) throw new ArcaError('InvalidApiVersionParameter', { apiVersion: asked.slice(0, 40), supported: AGENT_API_VERSION });
+}
+
+/**
+ * Registration carries no bearer token (the one-time registration token in the body is the
+ * credential), so it is a plain route, audited here, and left out of the OpenAPI walk of roles.
+ */
+function registerRegistrationRoute(app: FastifyInstance, store: MetadataStore, deps: ArmDeps): void {
+  app.post(AGENT_PATHS.register, async (request, reply) => {
+    const now = deps.clock.now();
+    let actor = { name: 'agent registration', role: 'Agent' };
+    let outcome: { status: number; code?: string } = { status: 500, code: 'ArcaInternalError' };
+    try {
+      checkAgentApiVersion(request);
+      const asked = parseRegistrationRequest(request.body);
+      actor = { name: `agent ${asked.machineId}`, role: 'Agent' };
+      const registered = await registerAgent(store, asked, now);
+      outcome = { status: 200 };
+      return reply.status(200).send(registered);
+    } catch (error) {
+      outcome = isArcaError(error) ? { status: error.httpStatus, code: error.code } : outcome;
+      throw error;
+    } finally {
+      const path = request.url.split('?')[0] ?? request.url;
+      await recordAudit(store, { time: now, principal: actor, method: 'POST', path, requestId: request.id, ...outcome }).catch((error: unknown) =>
+        request.log.error({ err: error }, 'audit record not written'),
+      );
+    }
+  });
+}
+
+/** The agent protocol (src/protocol/agent-protocol.ts): registration, goal state, status report. */
+export function registerAgentRoutes(app: FastifyInstance, deps: ArmDeps, agents: AgentRouteDeps): void {
+  registerRegistrationRoute(app, deps.store, deps);
+  const apiVersions = [AGENT_API_VERSION];
+  const target = (params: MachineParams) => ({ machineId: params.machineId });
+
+  armRoute<MachineParams>(app, deps, {
+    method: 'GET',
+    url: '/arca/agent/machines/:machineId/goalstate',
+    action: 'agent',
+    target,
+    apiVersions,
+    summary: "The machine's goal state: the snapshot extension with its tasks, and instant points whose files to remove (its own machine only)",
+    handler: async (request) => {
+      const vm = await vmOfMachine(deps.store, request.params.machineId);
+      const goal: GoalState = await readGoalState(deps.store, { id: vm.data.id, machineId: vm.data.properties.vmId }, request.now);
+      return { status: 200, body: goal };
+    },
+  });
+
+  armRoute<MachineParams>(app, deps, {
+    method: 'PUT',
+    url: '/arca/agent/machines/:machineId/status',
+    action: 'agent',
+    target,
+    apiVersions,
+    summary: "Report the machine's agent status, its extensions' and its tasks' (its own machine only)",
+    requestBody: { type: 'object', required: ['agent'], properties: { goalStateIncarnation: { type: 'integer' }, agent: { type: 'object' }, extensions: { type: 'array' }, tasks: { type: 'array' } } },
+    handler: async (request) => {
+      const report = parseStatusReport(request.body);
+      const vm = await vmOfMachine(deps.store, request.params.machineId);
+      await applyStatusReport(deps.store, vm.data, report, request.now, agents.notifier);
+      return { status: 200, body: { received: request.now.toISOString() } };
+    },
+  });
+}

@@ -1,0 +1,43 @@
+import { ArcaError } from '../../core/errors/index.ts';
+import { GIB } from '../../core/limits.ts';
+import type { RegistrationRequest, RegistrationResponse } from '../../protocol/index.ts';
+import { withRetryOnConflict } from '../arm/index.ts';
+import { redeemRegistrationToken } from '../auth/index.ts';
+import type { MetadataStore } from '../persistence/index.ts';
+import type { VirtualMachineRecord, VmDisk } from '../resources/virtual-machine-model.ts';
+import { applyRuntime, getVirtualMachine, saveVirtualMachine } from '../resources/virtual-machines-store.ts';
+import { vmOfMachine } from './machine-lookup.ts';
+
+/** Every disk the agent reports must be one of the machine's, by name; their sizes are whole GiB on the VM. */
+function withReportedDisks(vm: VirtualMachineRecord, request: RegistrationRequest): VirtualMachineRecord {
+  const { osDisk, dataDisks } = vm.properties.storageProfile;
+  const known = new Set([osDisk, ...dataDisks].map((disk) => disk.name.toLowerCase()));
+  const unknown = request.disks.find((disk) => !known.has(disk.name.toLowerCase()));
+  if (unknown) {
+    throw new ArcaError('InvalidRequestContent', { reason: `disks names ${unknown.name}, which is not a disk of ${vm.name} (its disks: ${[...known].join(', ')})` });
+  }
+  const update = <D extends VmDisk>(disk: D): D => {
+    const reported = request.disks.find((r) => r.name.toLowerCase() === disk.name.toLowerCase());
+    return reported ? { ...disk, path: reported.path, diskSizeGB: Math.max(1, Math.ceil(reported.sizeBytes / GIB)) } : disk;
+  };
+  return { ...vm, properties: { ...vm.properties, storageProfile: { osDisk: update(osDisk), dataDisks: dataDisks.map(update) } } };
+}
+
+/**
+ * Registers a machine's agent: the VM (created by PUT, found by its vmId) must exist before the
+ * one-time token is spent; then the token is redeemed for the machine's Agent token and the VM
+ * records what the agent reported (disks' paths and sizes, agent status and version).
+ */
+export async function registerAgent(store: MetadataStore, request: RegistrationRequest, now: Date): Promise<RegistrationResponse> {
+  const found = await vmOfMachine(store, request.machineId);
+  withReportedDisks(found.data, request);
+  const token = await redeemRegistrationToken(store, request.registrationToken, { machineId: request.machineId, now });
+  const saved = await withRetryOnConflict(async () => {
+    const record = await getVirtualMachine(store, found.data.id);
+    if (!record) throw new ArcaError('ResourceNotFound', { resourceId: found.data.id });
+    const { status, version, message } = request.agent;
+    const runtime = applyRuntime(record.data.name, record.data.runtime, { agent: { status, version, lastReport: now.toISOString(), ...(message === undefined ? {} : { message }) } });
+    return saveVirtualMachine(store, { ...withReportedDisks(record.data, request), runtime }, record.version);
+  });
+  return { machineId: request.machineId, vmResourceId: saved.data.id, tokenId: token.id, agentToken: token.secret };
+}

@@ -1,0 +1,12 @@
+export { dueSlot, latestSlot } from './due-slot.ts';
+export { storeInstantTier } from './instant-tier.ts';
+export { claimPass, SCHEDULER_PASSES } from './pass-claims.ts';
+export { planBackups, type PlanOutcome } from './plan-backups.ts';
+export type { InstantTier } from './point-release.ts';
+export { PROTECTION_JOB_KINDS, registerProtectionJobs } from './protection-jobs.ts';
+export { decideExpiries, type ExpiryDecision } from './retention-decisions.ts';
+export { runRetention, type RetentionReport } from './retention-pass.ts';
+export { getSchedulePlan, planThrough, SCHEDULE_PLANS, type SchedulePlan } from './schedule-plans.ts';
+export { Scheduler, type SchedulerDeps, type SchedulerLog, type TickReport } from './scheduler.ts';
+export { purgeSoftDeleted, type PurgeReport } from './soft-delete-purge.ts';
+export { repositoryVaultTier, type VaultTier } from './vault-tier.ts';
