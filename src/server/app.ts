@@ -12,7 +12,7 @@ import { ArmRouteRegistry, type ArmDeps, type Installation } from './arm/index.t
 import { AgentTaskNotifier, DEFAULT_AGENT_UNRESPONSIVE_MS, registerAgentRoutes } from './agents/index.ts';
 import { registerBackupRoutes } from './backup/index.ts';
 import { registerBackupFlowRoutes } from './backup-flow/index.ts';
-import { registerRecoveryPointRoutes } from './points/index.ts';
+import { registerRecoveryPointRoutes, registerRestorePointCollectionRoutes } from './points/index.ts';
 import { registerRestoreRoutes } from './restore/index.ts';
 import { registerJobRoutes } from './jobs/index.ts';
 import type { MetadataStore } from './persistence/index.ts';
@@ -84,6 +84,7 @@ export function buildApp(deps: AppDeps): FastifyInstance {
   registerBackupRoutes(app, arm);
   registerBackupFlowRoutes(app, arm);
   registerRecoveryPointRoutes(app, arm);
+  registerRestorePointCollectionRoutes(app, arm);
   registerRestoreRoutes(app, arm);
   registerAgentRoutes(app, arm, { notifier: deps.agents?.notifier ?? new AgentTaskNotifier() });
   registerAccessRoutes(app, arm);

@@ -14,6 +14,7 @@ import type { Clock } from '../core/clock.ts';
 import { loadPoint } from '../storage/points/point-store.ts';
 import { AgentTaskNotifier } from './agents/index.ts';
 import { backupHandler, DEFAULT_BACKUP_WINDOWS } from './backup-flow/index.ts';
+import { collectionDeletionHandler, DELETE_COLLECTION_KIND } from './points/index.ts';
 import { restoreJobHandler } from './restore/index.ts';
 
 /** Written at every start: URL, CA file and subscription id, for scripts and the CLI. */
@@ -76,6 +77,7 @@ export async function runServer(options: ServerOptions, testing: ServerTestHooks
     taskSilenceMs: (options.snapshotStatusTimeout ?? 1800) * 1000,
   };
   const repo = vaultRepository.repo;
+  jobs.register(DELETE_COLLECTION_KIND, collectionDeletionHandler({ store }));
   jobs.register('Backup', backupHandler({ store, notifier: agents.notifier, windows: backupWindows, loadPoint: (id, signal) => loadPoint(repo, id, signal) }));
   const app = buildApp({
     clock: clock,

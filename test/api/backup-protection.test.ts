@@ -40,6 +40,7 @@ describe('protectable and protected items: enable, stop, resume, soft delete and
   const put = (path: string, properties: Record<string, unknown>) =>
     arm.request('PUT', path, { apiVersion: BACKUP, body: { properties: { protectedItemType: 'Microsoft.Compute/virtualMachines', ...properties } } });
   const get = async (path: string) => (await arm.request('GET', path, { apiVersion: BACKUP })).json<ItemBody>();
+  const backupNowOf = (vm: string) => arm.request('POST', `${item(vm)}/backup`, { apiVersion: BACKUP, body: { properties: { objectType: 'IaasVMBackupRequest' } } });
 
   before(async () => {
     dataDir = await mkdtemp(join(tmpdir(), 'arca-api-protect-'));
@@ -129,10 +130,20 @@ describe('protectable and protected items: enable, stop, resume, soft delete and
     assert.equal(counted.json<{ properties: { protectedItemsCount: number } }>().properties.protectedItemsCount, 1);
   });
 
+  it('refuses backup now for a machine that was never protected (its VM exists) and for one that does not exist', async () => {
+    const never = await backupNowOf('web-2');
+    assert.deepEqual([never.status, never.json<ErrorBody>().error.code], [409, 'UserErrorBcmDatasourceNotPresent']);
+    assert.match(never.json<ErrorBody>().error.message, /web-2 is not actively protected/);
+    const ghost = await backupNowOf('ghost-1');
+    assert.deepEqual([ghost.status, ghost.json<ErrorBody>().error.code], [404, 'ResourceNotFound']);
+  });
+
   it('stops keeping data, resumes, moves to a V2 policy and refuses going back to V1', async () => {
     assert.equal((await put(item('web-1'), { protectionState: 'ProtectionStopped', sourceResourceId: seeder.vmId('app-rg', 'web-1') })).status, 202);
     const stopped = (await get(item('web-1'))).properties;
     assert.equal(stopped.protectionState, 'ProtectionStopped');
+    const refusedBackup = await backupNowOf('web-1');
+    assert.deepEqual([refusedBackup.status, refusedBackup.json<ErrorBody>().error.code], [409, 'UserErrorBcmDatasourceNotPresent'], 'a stopped item is not backed up');
     assert.equal(stopped.policyId, '');
     assert.equal((await put(item('web-1'), { policyId: policyId('daily') })).status, 202);
     assert.equal((await get(item('web-1'))).properties.protectionState, 'IRPending');
@@ -155,6 +166,8 @@ describe('protectable and protected items: enable, stop, resume, soft delete and
     const refused = await put(item('web-1'), { policyId: policyId('daily') });
     assert.equal(refused.status, 409);
     assert.equal(refused.json<ErrorBody>().error.code, 'UserErrorItemSoftDeleted');
+    const softDeletedBackup = await backupNowOf('web-1');
+    assert.deepEqual([softDeletedBackup.status, softDeletedBackup.json<ErrorBody>().error.code], [409, 'UserErrorItemSoftDeleted'], 'nor is one in soft delete');
     assert.equal((await arm.request('DELETE', vault('vault-one'), { apiVersion: VAULTS })).json<ErrorBody>().error.code, 'UserErrorVaultNotEmpty');
     const undelete = await put(item('web-1'), { protectionState: 'ProtectionStopped', isRehydrate: true, sourceResourceId: seeder.vmId('app-rg', 'web-1') });
     assert.equal(undelete.status, 202);

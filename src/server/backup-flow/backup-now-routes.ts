@@ -8,6 +8,7 @@ import { getBackupPolicy, getProtectedItem, type StoredProtectedItem } from '../
 import { ITEM_PATH } from '../backup/paths.ts';
 import { locateItem, type ItemParams } from '../backup/protected-item-routes.ts';
 import { countOnDemandBackupsToday, createJobIn } from '../jobs/index.ts';
+import { getVirtualMachine } from '../resources/index.ts';
 import type { BackupJobPayload } from './backup-job-payload.ts';
 
 const MAX_EXPIRY_MS = 99 * 365 * 86_400_000;
@@ -48,7 +49,12 @@ export function registerBackupNowRoute(app: FastifyInstance, deps: ArmDeps): voi
       const { op, vaultId, itemId } = await deps.store.transaction(async (operations) => {
         const { address } = await locateItem(operations, request);
         const record = await getProtectedItem(operations, address.itemId);
-        if (!record) throw new ArcaError('ResourceNotFound', { resourceId: formatResourceId(address.itemId) });
+        if (!record) {
+          // A machine that exists but was never protected is the catalog's "not protected", not a missing resource.
+          const vm = await getVirtualMachine(operations, address.vmId);
+          if (vm) throw new ArcaError('UserErrorBcmDatasourceNotPresent', { vmName: vm.data.name });
+          throw new ArcaError('ResourceNotFound', { resourceId: formatResourceId(address.itemId) });
+        }
         const item = record.data;
         checkBackupAllowed(item);
         const policy = await getBackupPolicy(operations, item.policyId ?? '');

@@ -3,8 +3,8 @@ import { finishOperation, withRetryOnConflict, type OperationRecord } from '../a
 import { getJob } from '../jobs/index.ts';
 import type { MetadataOperations } from '../persistence/index.ts';
 
-/** Operations whose outcome is their job's: they end when the job ends, with its error (a restore's too: restore/). */
-const FOLLOWING_JOB = new Set(['Backup', 'Restore']);
+/** Operations whose outcome is their job's: they end when the job ends, with its error (a restore's and a collection deletion's too). */
+const FOLLOWING_JOB = new Set(['Backup', 'Restore', 'DeleteRestorePointCollection']);
 
 /**
  * The operation as it stands: a backup's operation is still running while its job runs, and ends

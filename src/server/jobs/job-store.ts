@@ -7,9 +7,12 @@ import type { IndexValues, MetadataOperations, MetadataStore, StoredRecord } fro
 import { JOB_RESOURCE_TYPE, JOBS, type JobDocument } from './job-record.ts';
 
 export interface NewJobInput {
-  /** ARM id of the vault the job belongs to. */
+  /** ARM id of the vault the job belongs to; '' for a job outside any vault (then `ownJobId` names it). */
   readonly vaultId: string;
-  /** ARM id of the protected item the job acts on. */
+  /**
+   * ARM id of the protected item the job acts on, or of the resource a job outside any vault acts
+   * on (a restore point collection): one job holding it runs at a time.
+   */
   readonly itemId: string;
   readonly vmId: string;
   readonly operation: JobOperation;
@@ -27,6 +30,11 @@ export interface NewJobInput {
   readonly containerName?: string;
   /** When the engine may start it (default `now`): the scheduler staggers starts, `READY_FIRST` puts a job ahead of all. */
   readonly readyAt?: Date;
+  /**
+   * The id of a job outside any vault, under the resource it acts on (deleting a restore point
+   * collection): no vault's job list shows it; its operation is how it is followed.
+   */
+  readonly ownJobId?: string;
 }
 
 /**
@@ -55,10 +63,10 @@ export function jobIndex(job: JobDocument): IndexValues {
 }
 
 function newJobDocument(input: NewJobInput): JobDocument {
-  const vault = vaultOf(parseResourceId(input.vaultId));
-  const name = input.jobName ?? randomUUID();
+  const vault = input.ownJobId === undefined ? vaultOf(parseResourceId(input.vaultId)) : undefined;
+  const name = input.ownJobId === undefined ? (input.jobName ?? randomUUID()) : formatResourceId(parseResourceId(input.ownJobId)).split('/').at(-1) ?? '';
   return {
-    id: formatResourceId(backupJobId(vault, name)),
+    id: vault === undefined ? formatResourceId(parseResourceId(input.ownJobId ?? '')) : formatResourceId(backupJobId(vault, name)),
     name,
     type: JOB_RESOURCE_TYPE,
     properties: {
@@ -75,7 +83,7 @@ function newJobDocument(input: NewJobInput): JobDocument {
       extendedInfo: { tasksList: tasksFor(input.operation).map((taskId) => ({ taskId, status: 'NotStarted' as const })), propertyBag: {} },
     },
     arca: {
-      vaultId: formatResourceId(vault),
+      vaultId: vault === undefined ? '' : formatResourceId(vault),
       itemId: input.itemId,
       vmId: input.vmId,
       kind: input.kind ?? input.operation,

@@ -9,7 +9,7 @@ import {
   restorePointId,
 } from '../../core/ids/index.ts';
 import type { Consistency } from '../../core/states/index.ts';
-import { isConflictError, type MetadataOperations, type StoredRecord } from '../persistence/index.ts';
+import { isConflictError, type MetadataOperations, type Page, type StoredRecord } from '../persistence/index.ts';
 import { normalizeLocation, RESOURCE_GROUPS, resourceKey, scopeIndex, type ArmResource } from '../arm/index.ts';
 import type { VirtualMachineRecord } from '../resources/virtual-machine-model.ts';
 
@@ -50,7 +50,28 @@ async function ensureRecord(store: MetadataOperations, collection: string, id: s
   }
 }
 
-/** The VM's collection and its group, created when missing. */
+/** A collection's deletion under way (see collection-deletion.ts), recorded after each batch of points. */
+export interface CollectionDeletion {
+  /** The DeleteRestorePointCollection job and the operation the DELETE answered with. */
+  readonly jobId: string;
+  readonly operationId: string;
+  readonly startedAt: string;
+  /** Points removed so far and the batches that removed them. */
+  readonly removedPoints: number;
+  readonly batches: number;
+}
+
+export interface RestorePointCollectionRecord extends ArmResource<{ readonly source: { readonly id: string }; readonly provisioningState: string }> {
+  readonly arca?: { readonly deletion?: CollectionDeletion };
+}
+
+/** Collections a VM may use before giving up: n counts past those being deleted. */
+const MAX_COLLECTION_INDEX = 20;
+
+/**
+ * The VM's collection and its group, created when missing: `AzureBackupRG_<vm>_1`, or the next
+ * index while a collection is being deleted (its points go, new ones must not join them).
+ */
 export async function ensureInstantCollection(store: MetadataOperations, vm: VirtualMachineRecord): Promise<InstantCollection> {
   const vmId = parseResourceId(vm.id);
   const region = normalizeLocation(vm.location ?? '');
@@ -58,16 +79,25 @@ export async function ensureInstantCollection(store: MetadataOperations, vm: Vir
   const scope = { subscriptionId: vmId.subscriptionId, resourceGroup };
   const groupId = formatResourceId(resourceGroupId(scope));
   await ensureRecord(store, RESOURCE_GROUPS, groupId, { id: groupId, name: resourceGroup, type: 'Microsoft.Resources/resourceGroups', location: region, properties: { provisioningState: 'Succeeded' } });
-  const name = formatRestorePointCollectionName(vm.name, 1);
-  const collectionId = formatResourceId(restorePointCollectionId(scope, name));
-  await ensureRecord(
-    store,
-    RESTORE_POINT_COLLECTIONS,
-    collectionId,
-    { id: collectionId, name, type: RESOURCE_TYPES.restorePointCollection, location: region, properties: { source: { id: vm.id }, provisioningState: 'Succeeded' } },
-    { vm: vm.id.toLowerCase() },
-  );
-  return { collectionId, resourceGroup };
+  for (let index = 1; ; index++) {
+    const name = formatRestorePointCollectionName(vm.name, index);
+    const collectionId = formatResourceId(restorePointCollectionId(scope, name));
+    const existing = await store.get<RestorePointCollectionRecord>(RESTORE_POINT_COLLECTIONS, resourceKey(collectionId));
+    if (existing?.data.arca?.deletion !== undefined && index < MAX_COLLECTION_INDEX) continue;
+    await ensureRecord(
+      store,
+      RESTORE_POINT_COLLECTIONS,
+      collectionId,
+      { id: collectionId, name, type: RESOURCE_TYPES.restorePointCollection, location: region, properties: { source: { id: vm.id }, provisioningState: 'Succeeded' } },
+      { vm: vm.id.toLowerCase() },
+    );
+    return { collectionId, resourceGroup };
+  }
+}
+
+/** One page of a collection's points, oldest first. */
+export function pageCollectionPoints(store: MetadataOperations, collectionId: string, paging: { limit?: number; continuation?: string } = {}): Promise<Page<InstantPointRecord>> {
+  return store.list<InstantPointRecord>(RESTORE_POINTS, { where: [{ field: 'collection', op: 'eq', value: collectionId.toLowerCase() }], orderBy: { field: 'time' }, ...paging });
 }
 
 /** The VM's instant points across its collections, oldest first. */
