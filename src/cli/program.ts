@@ -1,10 +1,14 @@
 import { Command, Option } from 'commander';
 import { ARCA_VERSION } from '../platform/version.ts';
+import { agentCommand } from './commands/agent/index.ts';
 import { errorsCommand } from './commands/errors.ts';
 import { repoCommand } from './commands/repo/index.ts';
 
-/** The operator commands; `src/main.ts` adds the daemons (`server`, later `agent`) beside them. */
-export function buildProgram(): Command {
+/**
+ * The operator commands and `arca agent`; `src/main.ts` adds the server beside them and may hand the
+ * agent its extension host (src/extensions), which cli cannot import.
+ */
+export function buildProgram(deps: { readonly agent?: Parameters<typeof agentCommand>[0] } = {}): Command {
   return new Command('arca')
     .description('Arca: virtual-machine backup you run yourself')
     .version(ARCA_VERSION)
@@ -12,5 +16,6 @@ export function buildProgram(): Command {
     .addOption(new Option('--lang <language>', 'language of messages (default: ARCA_LANG or the locale)').choices(['en', 'es']))
     .showSuggestionAfterError()
     .addCommand(errorsCommand())
-    .addCommand(repoCommand());
+    .addCommand(repoCommand())
+    .addCommand(agentCommand(deps.agent));
 }

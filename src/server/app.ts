@@ -9,7 +9,7 @@ import { registerHealthRoutes } from './api/health-routes.ts';
 import { registerMetrics } from './api/metrics.ts';
 import { registerWhoamiRoutes } from './api/whoami-routes.ts';
 import { ArmRouteRegistry, type ArmDeps, type Installation } from './arm/index.ts';
-import { AgentTaskNotifier, DEFAULT_AGENT_UNRESPONSIVE_MS, registerAgentRoutes } from './agents/index.ts';
+import { AgentTaskNotifier, DEFAULT_AGENT_UNRESPONSIVE_MS, registerAgentRoutes, registerUploadChannelRoutes, type UploadChannelDeps } from './agents/index.ts';
 import { registerBackupRoutes } from './backup/index.ts';
 import { registerBackupFlowRoutes } from './backup-flow/index.ts';
 import { registerRecoveryPointRoutes, registerRestorePointCollectionRoutes } from './points/index.ts';
@@ -33,6 +33,10 @@ export interface AppDeps {
   readonly jobs?: { runImmediate(): Promise<void> };
   /** The agent protocol's in-process parts: who waits on agent tasks, and when a silent agent is Unresponsive. */
   readonly agents?: { readonly notifier: AgentTaskNotifier; readonly unresponsiveMs: number };
+  /** SHA-256 fingerprint of the server's CA (ArmDeps.caFingerprint). */
+  readonly caFingerprint?: string;
+  /** The vault's repository, for the upload channel through which extensions write backups (ADR 5); absent, no channel. */
+  readonly uploadChannel?: UploadChannelDeps;
 }
 
 /** Builds the HTTP application; listening, TLS files and signals belong to the composition root. */
@@ -77,7 +81,7 @@ export function buildApp(deps: AppDeps): FastifyInstance {
   registerWhoamiRoutes(app, { store: deps.store, clock: deps.clock });
 
   const registry = new ArmRouteRegistry();
-  const arm: ArmDeps = { store: deps.store, clock: deps.clock, installation: deps.installation, retryAfterSeconds: deps.retryAfterSeconds ?? 2, registry, ...(deps.jobs ? { jobs: deps.jobs } : {}), agentUnresponsiveMs: deps.agents?.unresponsiveMs ?? DEFAULT_AGENT_UNRESPONSIVE_MS };
+  const arm: ArmDeps = { store: deps.store, clock: deps.clock, installation: deps.installation, retryAfterSeconds: deps.retryAfterSeconds ?? 2, registry, ...(deps.jobs ? { jobs: deps.jobs } : {}), agentUnresponsiveMs: deps.agents?.unresponsiveMs ?? DEFAULT_AGENT_UNRESPONSIVE_MS, ...(deps.caFingerprint ? { caFingerprint: deps.caFingerprint } : {}) };
   registerResourceGroupRoutes(app, arm);
   registerResourceRoutes(app, arm);
   registerJobRoutes(app, arm);
@@ -87,6 +91,7 @@ export function buildApp(deps: AppDeps): FastifyInstance {
   registerRestorePointCollectionRoutes(app, arm);
   registerRestoreRoutes(app, arm);
   registerAgentRoutes(app, arm, { notifier: deps.agents?.notifier ?? new AgentTaskNotifier() });
+  if (deps.uploadChannel) registerUploadChannelRoutes(app, arm, deps.uploadChannel);
   registerAccessRoutes(app, arm);
   // Public like the error catalog: it describes the API, not anybody's data.
   app.get('/arca/openapi.json', async () => registry.document(deps.version));

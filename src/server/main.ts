@@ -1,3 +1,4 @@
+import { X509Certificate } from 'node:crypto';
 import { join, resolve } from 'node:path';
 import { ensurePrivateDir, writeFileAtomic } from '../platform/files.ts';
 import { systemClock } from '../platform/system-clock.ts';
@@ -84,10 +85,13 @@ export async function runServer(options: ServerOptions, testing: ServerTestHooks
     store,
     jobs,
     agents,
+    uploadChannel: { store: repo.store, repository: repo },
     version: ARCA_VERSION,
     installation,
     retryAfterSeconds: options.retryAfter,
-    https: { key: tls.server.keyPem, cert: tls.server.certPem },
+    // The CA goes with the server's certificate, so that an agent can fetch it and pin it by fingerprint.
+    https: { key: tls.server.keyPem, cert: `${tls.server.certPem.trimEnd()}\n${tls.caCertPem}` },
+    caFingerprint: new X509Certificate(tls.caCertPem).fingerprint256,
     logger: { level: options.logLevel, redact: ['req.headers.authorization'] },
   });
   const address = await app.listen({ host: options.host, port: options.port }).catch(async (error: unknown) => {

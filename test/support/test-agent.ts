@@ -1,6 +1,7 @@
 import { constants } from 'node:fs';
 import { copyFile, mkdir, readFile, rm, stat } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
+import { isArcaError } from '../../src/core/errors/index.ts';
 import { systemClock } from '../../src/platform/system-clock.ts';
 import {
   AGENT_API_VERSION,
@@ -20,20 +21,22 @@ import { LocalFsBlobStore } from '../../src/storage/blob/local-fs-blob-store.ts'
 import { RetryingBlobStore } from '../../src/storage/blob/retrying-blob-store.ts';
 import { Repository } from '../../src/storage/repository/repository.ts';
 import { ChunkWorkerPool } from '../../src/storage/workers/worker-pool.ts';
+import { openVaultChannel, type VaultChannel } from '../../src/extensions/vmsnapshot/vault-repository-over-https.ts';
 import { httpsRequest, type HttpsResponse } from './https-client.ts';
 
 /**
  * An in-process stand-in for the agent and its snapshot extension, for tests only: it speaks the
  * agent protocol over real HTTPS (register, goal state, status report) and does a snapshot task
  * with real files — each disk image is cloned (FICLONE where the file system offers it, a copy
- * otherwise) into a snapshot folder, then written into the vault's repository with `backupImages`.
- * Test-only shortcut (ADR 5): it opens the repository folder in the server's data directory with
- * the passphrase file beside it, as only an agent on the vault's own host could.
+ * otherwise) into a snapshot folder, then written into the vault's repository with `backupImages`
+ * through the upload channel (ADR 5), as the real extension does: derived keys fetched for the
+ * open task, objects over HTTPS with the Agent token. `repository()` opens the repository folder
+ * in the server's data directory, as only the vault itself could, for tests' checks only.
  */
 export interface TestAgentOptions {
   readonly url: string;
   readonly ca: string;
-  /** The server's data directory (the repository shortcut). */
+  /** The server's data directory, for tests' checks of the vault's repository (`repository()`). */
   readonly serverDataDir: string;
   /** The VM's vmId. */
   readonly machineId: string;
@@ -73,6 +76,7 @@ export class TestAgent {
   readonly #local = new Map<string, LocalTask>();
   #applied = 0;
   #repository: Promise<{ repo: Repository; pool: ChunkWorkerPool }> | undefined;
+  #channel: Promise<{ channel: VaultChannel; pool: ChunkWorkerPool }> | undefined;
 
   private constructor(options: TestAgentOptions, token: string, vmResourceId: string) {
     this.options = options;
@@ -166,12 +170,20 @@ export class TestAgent {
       await this.report([{ taskId: task.taskId, status: 'transitioning', phase: 'transfer', progress: 0, result: { consistency: 'FileSystemConsistent', snapshots: local.snapshots } }]);
       if (options.stopAfter === 'snapshot-taken') return undefined;
     }
-    const { repo, pool } = await this.repository();
-    const { manifest } = await backupImages(repo, {
-      paths: local.snapshots.map((s) => s.path),
-      pool,
-      metadata: { [POINT_METADATA.taskId]: task.taskId, [POINT_METADATA.machineId]: this.options.machineId },
-    });
+    let manifest;
+    try {
+      const { channel, pool } = await this.uploadChannel();
+      ({ manifest } = await backupImages(channel.repo, {
+        paths: local.snapshots.map((s) => s.path),
+        pool,
+        metadata: { [POINT_METADATA.taskId]: task.taskId, [POINT_METADATA.machineId]: this.options.machineId },
+      }));
+    } catch (error) {
+      // The vault closed the channel: the task was called off (cancelled, timed out) meanwhile.
+      if (!(isArcaError(error) && error.code === 'UploadChannelNoOpenTask')) throw error;
+      this.#local.delete(task.taskId);
+      return undefined;
+    }
     await this.report([
       { taskId: task.taskId, status: 'success', phase: 'transfer', progress: 100, result: { manifestId: manifest.id, bytesRead: manifest.stats.bytesRead, bytesNew: manifest.stats.bytesNew } },
     ]);
@@ -195,7 +207,18 @@ export class TestAgent {
     return snapshots;
   }
 
-  /** The vault's repository, opened through the server's data directory (test-only shortcut). */
+  /** The upload channel, opened at the first transfer (its keys are given only while a task is open). */
+  private uploadChannel(): Promise<{ channel: VaultChannel; pool: ChunkWorkerPool }> {
+    this.#channel ??= (async () => {
+      const { url, ca, machineId } = this.options;
+      const channel = await openVaultChannel({ url, ca, token: this.token, machineId });
+      return { channel, pool: new ChunkWorkerPool(channel.repo.keys, channel.repo.config.zstdLevel, 2) };
+    })();
+    this.#channel.catch(() => (this.#channel = undefined));
+    return this.#channel;
+  }
+
+  /** The vault's repository, opened through the server's data directory: the vault's view, for tests' checks only. */
   repository(): Promise<{ repo: Repository; pool: ChunkWorkerPool }> {
     this.#repository ??= (async () => {
       const dir = this.options.serverDataDir;
@@ -208,5 +231,10 @@ export class TestAgent {
 
   async close(): Promise<void> {
     if (this.#repository) await (await this.#repository).pool.close();
+    const channel = await this.#channel?.catch(() => undefined);
+    if (channel) {
+      await channel.pool.close();
+      channel.channel.close();
+    }
   }
 }

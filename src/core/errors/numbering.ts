@@ -32,6 +32,10 @@ export const NUMERIC_BLOCKS = {
   jobEngine: 771300,
   /** The vault's side of a backup: checking the agent's reports against the repository. */
   backupFlow: 771400,
+  /** The `arca agent` daemon on the machine: its configuration, registration and path to the vault (771500–771549). */
+  agentHost: 771500,
+  /** The upload channel: a machine's extension writing its backup into the vault's repository (771600–771649). */
+  uploadChannel: 771600,
 } as const;
 
 export const RETIRED_NUMERIC_CODES: readonly number[] = [];

@@ -57,7 +57,9 @@ export function registerTokenRoutes(app: FastifyInstance, deps: ArmDeps): void {
       }
       const expiresAt = new Date(request.now.getTime() + (minutes as number) * 60_000);
       const created = await createRegistrationToken(deps.store, { machineId, expiresAt, now: request.now });
-      return { status: 201, body: { id: created.id, machineId, expires: created.expires, secret: created.secret } };
+      // The agent pins the CA with this fingerprint when it registers (`arca agent register --ca-fingerprint`).
+      const pin = deps.caFingerprint ? { caFingerprint: deps.caFingerprint } : {};
+      return { status: 201, body: { id: created.id, machineId, expires: created.expires, secret: created.secret, ...pin } };
     },
   });
 }

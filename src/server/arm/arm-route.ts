@@ -22,6 +22,8 @@ export interface ArmDeps {
   readonly jobs?: { runImmediate(): Promise<void> };
   /** How long an agent may stay silent before views show it Unresponsive (agents/agent-liveness.ts). */
   readonly agentUnresponsiveMs?: number;
+  /** SHA-256 of the server's CA, handed out with registration tokens so that agents can pin it. */
+  readonly caFingerprint?: string;
 }
 
 export interface ArmRequest<P = Record<string, string>> {

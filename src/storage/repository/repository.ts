@@ -30,13 +30,14 @@ export class Repository {
   readonly clock: Clock;
   /** The key file that opened this repository (after init: the first one). */
   keyId = '';
-  readonly #master: Uint8Array;
+  /** Absent in a repository opened from derived keys (fromKeys): it cannot add key files. */
+  readonly #master: Uint8Array | undefined;
 
-  private constructor(store: BlobStore, config: RepositoryConfig, master: Uint8Array, clock: Clock) {
+  private constructor(store: BlobStore, config: RepositoryConfig, master: Uint8Array | undefined, clock: Clock, keys?: RepositoryKeys) {
     this.store = store;
     this.config = config;
     this.#master = master;
-    this.keys = deriveKeys(master);
+    this.keys = keys ?? deriveKeys(master as Uint8Array);
     this.clock = clock;
   }
 
@@ -95,8 +96,30 @@ export class Repository {
     throw new ArcaError('RepositoryWrongPassphrase', { location: store.location });
   }
 
+  /**
+   * Opens a repository with keys derived from its master key, without the passphrase or the master
+   * key itself: what the vault hands a machine's snapshot extension for one backup (ADR 5). The keys
+   * seal and open data and metadata, but cannot add or change key files. The config is read from
+   * the store and must open with the keys, so keys of another repository are refused.
+   */
+  static async fromKeys(store: BlobStore, options: { keys: RepositoryKeys; clock: Clock }): Promise<Repository> {
+    const sealedConfig = await store.get(LAYOUT.config).catch((error: unknown) => {
+      if (isArcaError(error) && error.code === 'RepositoryBlobNotFound') throw new ArcaError('RepositoryNotFound', { location: store.location });
+      throw error;
+    });
+    // Keys of another repository fail here with RepositoryMetadataCorrupt (the config does not authenticate).
+    const config = openObject(options.keys, LAYOUT.config, sealedConfig) as RepositoryConfig;
+    if (!SUPPORTED_VERSIONS.includes(config.version)) {
+      throw new ArcaError('RepositoryVersionUnsupported', { location: store.location, version: config.version, supported: SUPPORTED_VERSIONS.join(', ') });
+    }
+    return new Repository(store, config, undefined, options.clock, options.keys);
+  }
+
   /** Adds a key file for another passphrase; returns its id. Data is not rewritten. */
   async addKey(passphrase: string, params: ScryptParams = DEFAULT_SCRYPT): Promise<string> {
+    if (this.#master === undefined) {
+      throw new ArcaError('UserErrorInvalidArgument', { name: 'passphrase', reason: 'a repository opened from derived keys has no master key to wrap' });
+    }
     const file = await wrapMasterKey(this.#master, passphrase, this.clock.now(), params);
     const id = hex(randomBytes(8));
     await this.store.put(keyFileKey(id), json.encode(file), { ifNotExists: true });

@@ -1,6 +1,7 @@
 import type { CatalogEntry } from '../catalog-entry.ts';
 import { accessErrors } from './access.ts';
 import { agentErrors } from './agent.ts';
+import { agentHostErrors } from './agent-host.ts';
 import { apiErrors } from './api.ts';
 import { backupFlowErrors } from './backup-flow.ts';
 import { extensionErrors } from './extension.ts';
@@ -14,6 +15,7 @@ import { resourceErrors } from './resources.ts';
 import { restoreErrors } from './restore.ts';
 import { snapshotErrors } from './snapshot.ts';
 import { transferErrors } from './transfer.ts';
+import { uploadChannelErrors } from './upload-channel.ts';
 import { vaultErrors } from './vault.ts';
 
 const byPhase = {
@@ -33,6 +35,8 @@ const byPhase = {
   ...resourceErrors,
   ...accessErrors,
   ...backupFlowErrors,
+  ...agentHostErrors,
+  ...uploadChannelErrors,
 };
 
 export type CatalogCode = keyof typeof byPhase;
@@ -70,4 +74,6 @@ export const SOURCE_ENTRY_COUNT =
   Object.keys(apiErrors).length +
   Object.keys(resourceErrors).length +
   Object.keys(accessErrors).length +
-  Object.keys(backupFlowErrors).length;
+  Object.keys(backupFlowErrors).length +
+  Object.keys(agentHostErrors).length +
+  Object.keys(uploadChannelErrors).length;

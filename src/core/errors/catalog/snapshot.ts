@@ -254,4 +254,52 @@ export const snapshotErrors = defineErrors({
       ],
     },
   },
+  UserErrorPrePostScriptNotSecure: {
+    numericCode: 770310,
+    httpStatus: 409,
+    retryable: false,
+    phase: 'snapshot',
+    en: {
+      title: 'Pre-script or post-script refused',
+      message: 'The VMSnapshot extension on {vmName} refused to run {scriptPath}: {reason}. A script the extension runs as root must be owned by root and writable by no one else, or anyone who could change it could run commands as root.',
+      recommendations: [
+        'Make root the owner of the script and of the folders above it with `sudo chown root:root {scriptPath}`.',
+        'Remove write permission for the group and for others with `sudo chmod go-w {scriptPath}`, and check the result with `ls -l {scriptPath}`.',
+        'Run `arca backup now --vm {vmName}`; if the script is not needed, remove it from `/etc/arca/vmsnapshot.json` instead.',
+      ],
+    },
+    es: {
+      title: 'Script previo o posterior rechazado',
+      message: 'La extensión VMSnapshot de {vmName} se negó a ejecutar {scriptPath}: {reason}. Un script que la extensión ejecuta como root debe pertenecer a root y nadie más debe poder modificarlo; de lo contrario, quien pudiera cambiarlo podría ejecutar órdenes como root.',
+      recommendations: [
+        'Haga que root sea el propietario del script y de las carpetas que lo contienen con `sudo chown root:root {scriptPath}`.',
+        'Quite el permiso de escritura al grupo y a los demás con `sudo chmod go-w {scriptPath}` y compruebe el resultado con `ls -l {scriptPath}`.',
+        'Ejecute `arca backup now --vm {vmName}`; si el script no hace falta, quítelo de `/etc/arca/vmsnapshot.json`.',
+      ],
+    },
+  },
+  UserErrorPrePostScriptFailed: {
+    numericCode: 770311,
+    httpStatus: 409,
+    retryable: true,
+    phase: 'snapshot',
+    en: {
+      title: 'Pre-script or post-script failed',
+      message: 'The {stage} script {scriptPath} on {vmName} failed after {attempts} attempts ({reason}), and the configuration does not allow the snapshot to go on without it.',
+      recommendations: [
+        'Run the script by hand as root on the machine and read its output: `sudo {scriptPath}`.',
+        'If it needs more time, raise `timeoutSeconds` in `/etc/arca/vmsnapshot.json`; if the backup may proceed without it (as a file-system-consistent point), set `continueOnFailure` to true.',
+        'Run `arca backup now --vm {vmName}`.',
+      ],
+    },
+    es: {
+      title: 'Falló el script previo o posterior',
+      message: 'El script {stage} {scriptPath} de {vmName} falló tras {attempts} intentos ({reason}) y la configuración no permite que la instantánea continúe sin él.',
+      recommendations: [
+        'Ejecute el script a mano como root en la máquina y lea su salida: `sudo {scriptPath}`.',
+        'Si necesita más tiempo, aumente `timeoutSeconds` en `/etc/arca/vmsnapshot.json`; si la copia de seguridad puede seguir sin él (como punto coherente con el sistema de archivos), establezca `continueOnFailure` en true.',
+        'Ejecute `arca backup now --vm {vmName}`.',
+      ],
+    },
+  },
 });

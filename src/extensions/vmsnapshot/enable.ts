@@ -1,0 +1,110 @@
+import { readFile } from 'node:fs/promises';
+import type { Clock } from '../../core/clock.ts';
+import { entryFor, invalidArgument, type CatalogCode } from '../../core/errors/index.ts';
+import type { DeletedInstantPoint, SnapshotTaskGoal, TaskStatusReport } from '../../protocol/index.ts';
+import { writeHeartbeat } from '../host/heartbeat.ts';
+import { readSettings, type JsonObject } from '../host/settings-files.ts';
+import { writeStatus } from '../host/status-files.ts';
+import { readConfig } from './config.ts';
+import { FsFreezeFreezer, type Freezer } from './freezer.ts';
+import { ProcLoadProbe, type LoadProbe } from './machine-checks.ts';
+import { parseMountinfo } from './mountinfo.ts';
+import { removeDeletedPoints } from './restore-points.ts';
+import { DeviceMapperSnapshotProvider, ReflinkSnapshotProvider, type SnapshotProvider } from './snapshot-provider.ts';
+import { runSnapshotTask } from './snapshot-task.ts';
+import type { Uploader } from './uploader.ts';
+
+/** Where one run of the extension reads and writes (given by the host, see host/handler-files.ts). */
+export interface ExtensionRun {
+  readonly sequence: number;
+  readonly configDir: string;
+  readonly statusDir: string;
+  readonly stateDir: string;
+  readonly heartbeatFile: string;
+  readonly logDir: string;
+  /** The machine's own configuration (scripts, freeze timeout, exclusions, thresholds). */
+  readonly configPath: string;
+}
+
+export interface EnableDeps {
+  readonly clock: Clock;
+  readonly freezer?: Freezer;
+  readonly providers?: readonly SnapshotProvider[];
+  readonly loadProbe?: LoadProbe;
+  /** Builds the upload channel from the protected settings; undefined when they name none. */
+  readonly uploaderFor?: (protectedSettings: JsonObject) => Promise<{ readonly uploader: Uploader; close(): Promise<void> } | undefined>;
+  readonly log?: (line: string) => void;
+}
+
+interface PublicSettings {
+  readonly machine: { readonly id: string; readonly name: string };
+  readonly tasks: readonly SnapshotTaskGoal[];
+  readonly deletedInstantPoints: readonly DeletedInstantPoint[];
+  readonly diskPaths?: Readonly<Record<string, string>>;
+}
+
+function parsePublic(body: JsonObject): PublicSettings {
+  const machine = body['machine'] as PublicSettings['machine'] | undefined;
+  if (typeof machine?.id !== 'string' || typeof machine.name !== 'string') throw invalidArgument('publicSettings.machine', 'it must name the machine (id and name)');
+  const tasks = body['tasks'] ?? [];
+  if (!Array.isArray(tasks) || !tasks.every((t) => typeof t?.taskId === 'string' && Array.isArray(t?.disks) && typeof t?.pointName === 'string' && typeof t?.collectionId === 'string')) {
+    throw invalidArgument('publicSettings.tasks', 'each task needs taskId, collectionId, pointName and disks');
+  }
+  const deleted = body['deletedInstantPoints'] ?? [];
+  if (!Array.isArray(deleted)) throw invalidArgument('publicSettings.deletedInstantPoints', 'it must be a list');
+  return { machine, tasks: tasks as SnapshotTaskGoal[], deletedInstantPoints: deleted as DeletedInstantPoint[], ...(body['diskPaths'] ? { diskPaths: body['diskPaths'] as Record<string, string> } : {}) };
+}
+
+/** Writes task reports into the status file one after another, in the order they were made. */
+function statusWriter(run: ExtensionRun, clock: Clock): (report: TaskStatusReport) => Promise<void> {
+  let chain = Promise.resolve();
+  return (report) => {
+    const code = report.error ? entryFor(report.error.code as CatalogCode).numericCode : 0;
+    const message = report.error ? report.error.code : `${report.phase ?? 'snapshot'} ${report.status}${report.progress === undefined ? '' : ` ${report.progress} %`}`;
+    chain = chain.then(() => writeStatus(run.statusDir, run.sequence, { operation: 'Snapshot', status: report.status, code, message, task: report }, clock, 'VMSnapshot'));
+    return chain;
+  };
+}
+
+/**
+ * `enable` for one sequence number: remove the snapshot files of deleted instant points, then run
+ * each task in the settings. Task failures are reported in the status file (exit 0): the command
+ * itself fails only when it cannot read its settings.
+ */
+export async function enableVmSnapshot(run: ExtensionRun, deps: EnableDeps): Promise<void> {
+  const settings = await readSettings(run.configDir, run.sequence);
+  const body = parsePublic(settings.publicSettings);
+  const config = await readConfig(run.configPath);
+  await writeHeartbeat(run.heartbeatFile, 'busy', `sequence ${run.sequence}`, deps.clock);
+  const { removed, refused } = await removeDeletedPoints(body.deletedInstantPoints);
+  for (const path of refused) deps.log?.(`refused to remove ${path}: not a snapshot file of its point`);
+  if (body.tasks.length === 0) {
+    await writeStatus(run.statusDir, run.sequence, { operation: 'Enable', status: 'success', code: 0, message: `Enabled; ${removed.length} snapshot files of deleted points removed` }, deps.clock, 'VMSnapshot');
+    await writeHeartbeat(run.heartbeatFile, 'ready', 'enabled', deps.clock);
+    return;
+  }
+  const channel = await deps.uploaderFor?.(settings.protectedSettings);
+  try {
+    const report = statusWriter(run, deps.clock);
+    for (const task of body.tasks) {
+      await runSnapshotTask(task, {
+        clock: deps.clock,
+        config,
+        freezer: deps.freezer ?? new FsFreezeFreezer(),
+        providers: deps.providers ?? [new ReflinkSnapshotProvider(), new DeviceMapperSnapshotProvider()],
+        loadProbe: deps.loadProbe ?? new ProcLoadProbe(),
+        readMounts: async () => parseMountinfo(await readFile('/proc/self/mountinfo', 'utf8')),
+        machine: body.machine,
+        ...(body.diskPaths ? { diskPaths: body.diskPaths } : {}),
+        logDir: run.logDir,
+        stateDir: run.stateDir,
+        report,
+        ...(channel ? { uploader: channel.uploader } : {}),
+        ...(deps.log ? { log: deps.log } : {}),
+      });
+    }
+  } finally {
+    await channel?.close();
+  }
+  await writeHeartbeat(run.heartbeatFile, 'ready', `sequence ${run.sequence} done`, deps.clock);
+}

@@ -1,0 +1,214 @@
+import assert from 'node:assert/strict';
+import { execFile, execFileSync, spawn } from 'node:child_process';
+import { chmod, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createInterface } from 'node:readline';
+import { after, before, describe, it } from 'node:test';
+import { promisify } from 'node:util';
+import { systemClock } from '../../platform/system-clock.ts';
+import { SNAPSHOT_EXTENSION, type SnapshotTaskGoal, type TaskStatusReport } from '../../protocol/index.ts';
+import { LocalFsBlobStore } from '../../storage/blob/local-fs-blob-store.ts';
+import { loadPoint } from '../../storage/points/point-store.ts';
+import { Repository } from '../../storage/repository/repository.ts';
+import { TEST_PASSPHRASE, TEST_SCRYPT } from '../../storage/testing/fixtures.ts';
+import { ProcessExtensionHost } from '../host/process-extension-host.ts';
+import { DEFAULT_CONFIG } from './config.ts';
+import { FsFreezeFreezer } from './freezer.ts';
+import { parseMountinfo } from './mountinfo.ts';
+import { ReflinkSnapshotProvider } from './snapshot-provider.ts';
+import { runSnapshotTask, type SnapshotTaskDeps } from './snapshot-task.ts';
+import { shippedPackages, vmSnapshotManifest } from './manifest.ts';
+
+const run = promisify(execFile);
+
+/**
+ * Real conditions, as root: an XFS file system with reflink (a loop-mounted image) holds the VM's
+ * disk image, which holds a real ext4 file system attached through a second loop device and
+ * mounted. The freeze is a real fsfreeze of that mount, the snapshot a real FICLONE.
+ */
+function whyNot(): string | undefined {
+  if (process.getuid?.() !== 0) return 'needs root (loop devices, mount, fsfreeze)';
+  for (const tool of ['losetup', 'mkfs.xfs', 'mkfs.ext4', 'fsfreeze', 'filefrag', 'mount']) {
+    try {
+      execFileSync('sh', ['-c', `command -v ${tool}`], { stdio: 'ignore' });
+    } catch {
+      return `${tool} is not installed${tool === 'mkfs.xfs' ? ' (apt-get install -y xfsprogs)' : ''}`;
+    }
+  }
+  try {
+    const probe = execFileSync('losetup', ['-f'], { encoding: 'utf8' }).trim();
+    if (!probe) return 'no free loop device';
+  } catch (error) {
+    return `loop devices are not available here (${(error as Error).message.split('\n')[0]})`;
+  }
+  if (!/\bxfs\b/.test(execFileSync('sh', ['-c', 'cat /proc/filesystems; ls /lib/modules/$(uname -r)/kernel/fs 2>/dev/null || true'], { encoding: 'utf8' }))) return 'the kernel has no XFS';
+  return undefined;
+}
+
+const skip = whyNot() ?? false;
+
+interface Rig {
+  readonly root: string;
+  readonly xfs: string;
+  readonly disk: string;
+  readonly mount: string;
+  readonly loops: string[];
+}
+
+async function setUp(): Promise<Rig> {
+  const root = await mkdtemp(join(tmpdir(), 'arca-vmsnapshot-'));
+  const loops: string[] = [];
+  const xfs = join(root, 'xfs');
+  const mount = join(root, 'vm-data');
+  await mkdir(xfs);
+  await mkdir(mount);
+  await run('truncate', ['-s', '512M', join(root, 'xfs.img')]);
+  await run('mkfs.xfs', ['-q', '-m', 'reflink=1', join(root, 'xfs.img')]);
+  loops.push((await run('losetup', ['-f', '--show', join(root, 'xfs.img')])).stdout.trim());
+  await run('mount', [loops[0] as string, xfs]);
+  const disk = join(xfs, 'disks', 'osdisk.img');
+  await mkdir(join(xfs, 'disks'));
+  await run('truncate', ['-s', '64M', disk]);
+  await run('mkfs.ext4', ['-q', disk]);
+  loops.push((await run('losetup', ['-f', '--show', disk])).stdout.trim());
+  await run('mount', [loops[1] as string, mount]);
+  await writeFile(join(mount, 'hello.txt'), 'hello from the guest\n');
+  return { root, xfs, disk, mount, loops };
+}
+
+async function tearDown(rig: Rig | undefined): Promise<void> {
+  if (!rig) return;
+  await run('fsfreeze', ['-u', rig.mount]).catch(() => undefined);
+  await run('umount', [rig.mount]).catch(() => undefined);
+  if (rig.loops[1]) await run('losetup', ['-d', rig.loops[1]]).catch(() => undefined);
+  await run('umount', [rig.xfs]).catch(() => undefined);
+  if (rig.loops[0]) await run('losetup', ['-d', rig.loops[0]]).catch(() => undefined);
+  await rm(rig.root, { recursive: true, force: true });
+}
+
+const taskFor = (rig: Rig, id: string): SnapshotTaskGoal => ({
+  taskId: id, kind: 'snapshot', state: 'pending', jobName: id, collectionId: 'AzureBackupRG_vm1_1', pointName: id, consistencyWanted: 'FileSystemConsistent', disks: [{ name: 'osdisk', path: rig.disk }],
+});
+
+/** Extents of `file` flagged shared with another file (FIEMAP through filefrag). */
+async function sharedExtents(file: string): Promise<number> {
+  const { stdout } = await run('filefrag', ['-v', file]);
+  return stdout.split('\n').filter((line) => /\bshared\b/.test(line)).length;
+}
+
+describe('VMSnapshot on a real XFS with reflink and a real ext4 mount', { skip }, () => {
+  let rig: Rig | undefined;
+  before(async () => {
+    rig = await setUp();
+  });
+  after(() => tearDown(rig));
+
+  const deps = (r: Rig, reports: TaskStatusReport[], extra: Partial<SnapshotTaskDeps> = {}): SnapshotTaskDeps => ({
+    clock: systemClock,
+    config: { ...DEFAULT_CONFIG, minFreePercent: 10 },
+    freezer: new FsFreezeFreezer(),
+    providers: [new ReflinkSnapshotProvider()],
+    loadProbe: { sample: async () => ({ cpuPercent: 5, memoryPercent: 5 }) },
+    readMounts: async () => parseMountinfo(await readFile('/proc/self/mountinfo', 'utf8')),
+    machine: { id: 'machine-1', name: 'vm1' },
+    logDir: join(r.root, 'logs'),
+    stateDir: join(r.root, 'state'),
+    report: async (report) => void reports.push(report),
+    ...extra,
+  });
+
+  it('freezes the ext4 mount on the disk, clones the disk image with shared extents, thaws, and records FileSystemConsistent', async () => {
+    const r = rig as Rig;
+    const reports: TaskStatusReport[] = [];
+    const logs: string[] = [];
+    const final = await runSnapshotTask(taskFor(r, 'task-fs'), deps(r, reports, { log: (line) => logs.push(line) }));
+    assert.equal(final.status, 'transitioning', 'no uploader: the task stops at the transfer');
+    assert.equal(final.phase, 'transfer');
+    assert.equal(final.result?.consistency, 'FileSystemConsistent', final.result?.consistencyReason);
+    const snapshot = final.result?.snapshots?.[0]?.path ?? '';
+    assert.equal(snapshot, join(r.xfs, 'disks', '.arca-restore-points', 'AzureBackupRG_vm1_1', 'task-fs', 'osdisk.img'));
+    assert.ok((await sharedExtents(snapshot)) > 0, 'the snapshot shares its extents with the disk: a reflink clone, not a copy');
+    assert.match(logs.join('\n'), /1 mounts frozen for \d+ ms/);
+    await writeFile(join(r.mount, 'after.txt'), 'written after the thaw\n');
+    assert.deepEqual(reports.map((x) => `${x.phase}:${x.progress}`), ['snapshot:0', 'snapshot:10', 'transfer:0']);
+  });
+
+  it('runs the whole task through the extension host and the real extension process, into a repository', async () => {
+    const r = rig as Rig;
+    const repoDir = join(r.root, 'repository');
+    await Repository.init(new LocalFsBlobStore(repoDir), { passphrase: TEST_PASSPHRASE, clock: systemClock, scrypt: TEST_SCRYPT });
+    const scripts = join(r.root, 'scripts');
+    await mkdir(scripts, { mode: 0o700 });
+    for (const stage of ['pre', 'post']) await writeFile(join(scripts, `${stage}.sh`), `#!/bin/sh\necho ${stage} >> ${join(scripts, 'ran')}\n`, { mode: 0o700 });
+    const configPath = join(r.root, 'vmsnapshot.json');
+    await writeFile(configPath, JSON.stringify({ preScript: join(scripts, 'pre.sh'), postScript: join(scripts, 'post.sh'), minFreePercent: 10 }));
+    const host = new ProcessExtensionHost({
+      libDir: join(r.root, 'lib'),
+      packages: shippedPackages([vmSnapshotManifest({ configPath })]),
+      clock: systemClock,
+      machine: { id: 'machine-1', name: 'vm1' },
+      protectedSettings: () => ({ localRepository: { path: repoDir, passphrase: TEST_PASSPHRASE } }),
+      statusPollMs: 50,
+    });
+    const statuses = await host.reconcile([{ name: SNAPSHOT_EXTENSION, version: '1.0.0', state: 'enabled', settings: { tasks: [] } }]);
+    assert.deepEqual(statuses.map((s) => [s.handlerState, s.status?.status]), [['Enabled', 'success']]);
+    const reports: TaskStatusReport[] = [];
+    const final = await host.runTask(taskFor(r, 'task-app'), (report) => void reports.push(report));
+    assert.equal(final.status, 'success', JSON.stringify(final.error));
+    assert.equal(final.result?.consistency, 'ApplicationConsistent');
+    assert.equal(await readFile(join(scripts, 'ran'), 'utf8'), 'pre\npost\n');
+    assert.ok(reports.some((x) => x.phase === 'transfer' && x.status === 'transitioning'), 'the snapshot was reported before the transfer');
+    const repo = await Repository.open(new LocalFsBlobStore(repoDir), { passphrase: TEST_PASSPHRASE, clock: systemClock });
+    const point = await loadPoint(repo, final.result?.manifestId ?? '');
+    assert.equal(point.metadata?.['arcaTaskId'], 'task-app');
+
+    const again = await host.runTask(taskFor(r, 'task-app'), () => undefined);
+    assert.deepEqual(again, final, 'a task already done reports its stored result again');
+  });
+
+  it('refuses a group-writable pre-script with its code and freezes nothing', async () => {
+    const r = rig as Rig;
+    const script = join(r.root, 'scripts', 'loose.sh');
+    await writeFile(script, '#!/bin/sh\nexit 0\n');
+    await chmod(script, 0o770);
+    const final = await runSnapshotTask(taskFor(r, 'task-loose'), deps(r, [], { config: { ...DEFAULT_CONFIG, minFreePercent: 10, preScript: { path: script, timeoutSeconds: 5, retries: 0, continueOnFailure: true } } }));
+    assert.equal(final.status, 'error');
+    assert.equal(final.error?.code, 'UserErrorPrePostScriptNotSecure');
+    await writeFile(join(r.mount, 'still-writable.txt'), 'yes\n');
+  });
+
+  it('thaws through the watchdog when the process holding the freeze is killed with SIGKILL', async () => {
+    const r = rig as Rig;
+    const freezer = new URL('./freezer.ts', import.meta.url).href;
+    const code = `import { FsFreezeFreezer } from '${freezer}';
+      await new FsFreezeFreezer().freeze([{ id: 0, device: '', mountPoint: ${JSON.stringify(r.mount)}, fsType: 'ext4', source: '', readOnly: false }], { timeoutMs: 120000, vmName: 'vm1' });
+      console.log('frozen'); setInterval(() => {}, 1000);`;
+    const holder = spawn(process.execPath, ['--input-type=module', '-e', code], { stdio: ['ignore', 'pipe', 'inherit'] });
+    try {
+      const lines = createInterface({ input: holder.stdout });
+      await new Promise<void>((resolve, reject) => {
+        lines.on('line', (line) => line === 'frozen' && resolve());
+        holder.once('exit', (c) => reject(new Error(`the freezing process exited (${c})`)));
+      });
+      await assert.rejects(run('fsfreeze', ['-f', r.mount]), /Device or resource busy/, 'the mount is frozen');
+      holder.kill('SIGKILL');
+      // Blocks until thawed; the watchdog's own timeout is two minutes, far beyond this test.
+      await run('sh', ['-c', `echo after-kill > '${join(r.mount, 'after-kill.txt')}' && sync -f '${join(r.mount, 'after-kill.txt')}'`], { timeout: 20_000 });
+      assert.equal(await readFile(join(r.mount, 'after-kill.txt'), 'utf8'), 'after-kill\n');
+    } finally {
+      holder.kill('SIGKILL');
+      await run('fsfreeze', ['-u', r.mount]).catch(() => undefined);
+    }
+  });
+
+  it('reads a disk live and records CrashConsistent with the reason where no clone is possible', async () => {
+    const r = rig as Rig;
+    const plain = join(r.mount, 'plain-disk.img'); // on ext4: no reflink
+    await run('truncate', ['-s', '8M', plain]);
+    const final = await runSnapshotTask({ ...taskFor(r, 'task-crash'), disks: [{ name: 'plain', path: plain }] }, deps(r, []));
+    assert.equal(final.result?.consistency, 'CrashConsistent');
+    assert.match(final.result?.consistencyReason ?? '', /cannot clone files \(\w+\): no copy-on-write snapshot is possible/);
+    assert.deepEqual(final.result?.snapshots, [{ disk: 'plain', path: plain }]);
+  });
+});

@@ -1,0 +1,57 @@
+import { ArcaError, isArcaError } from '../../core/errors/index.ts';
+import type { SnapshotTaskGoal, TaskStatusReport } from '../../protocol/index.ts';
+import { wireParams } from '../host/process-extension-host.ts';
+import { takeSnapshot, type SnapshotDeps } from './take-snapshot.ts';
+import { readJournal, writeJournal, type TaskJournal } from './task-journal.ts';
+import type { Uploader } from './uploader.ts';
+
+export interface SnapshotTaskDeps extends SnapshotDeps {
+  readonly stateDir: string;
+  /** Without one, the task stops at phase `transfer` with its snapshots taken. */
+  readonly uploader?: Uploader;
+}
+
+function errorReport(taskId: string, phase: 'snapshot' | 'transfer', thrown: unknown): TaskStatusReport {
+  const error = isArcaError(thrown) ? thrown : new ArcaError('ArcaInternalError', { operation: `running snapshot task ${taskId}`, reference: 'vmsnapshot' }, { cause: thrown });
+  return { taskId, status: 'error', phase, error: { code: error.code, params: wireParams(error) } };
+}
+
+/**
+ * One snapshot task, idempotent per task id: a settled task reports its stored result again; a
+ * task whose snapshot is taken goes straight to the transfer (so an interrupted backup resumes
+ * without a second freeze); otherwise the snapshot phase runs, then the transfer.
+ */
+export async function runSnapshotTask(task: SnapshotTaskGoal, deps: SnapshotTaskDeps): Promise<TaskStatusReport> {
+  let journal: TaskJournal = await readJournal(deps.stateDir, task.taskId);
+  if (journal.final) {
+    await deps.report(journal.final);
+    return journal.final;
+  }
+  let final: TaskStatusReport;
+  try {
+    if (!journal.snapshot) {
+      const taken = await takeSnapshot(task, deps);
+      deps.log?.(`snapshot taken: ${taken.consistency}, ${taken.frozenMounts.length} mounts frozen for ${taken.frozenMs} ms`);
+      journal = { ...journal, snapshot: { consistency: taken.consistency, ...(taken.consistencyReason ? { consistencyReason: taken.consistencyReason } : {}), snapshots: taken.snapshots } };
+      await writeJournal(deps.stateDir, journal);
+    }
+    const { snapshot } = journal;
+    if (!snapshot) throw new Error('unreachable: snapshot recorded above');
+    const transfer: TaskStatusReport = { taskId: task.taskId, status: 'transitioning', phase: 'transfer', progress: 0, result: snapshot };
+    await deps.report(transfer);
+    if (!deps.uploader) return transfer;
+    const uploaded = await deps.uploader.upload({
+      taskId: task.taskId,
+      machineId: deps.machine.id,
+      snapshots: snapshot.snapshots,
+      ...(deps.signal ? { signal: deps.signal } : {}),
+      onProgress: (progress) => void deps.report({ taskId: task.taskId, status: 'transitioning', phase: 'transfer', progress }),
+    });
+    final = { taskId: task.taskId, status: 'success', phase: 'transfer', progress: 100, result: { ...snapshot, ...uploaded } };
+  } catch (thrown) {
+    final = errorReport(task.taskId, journal.snapshot ? 'transfer' : 'snapshot', thrown);
+  }
+  await writeJournal(deps.stateDir, { ...journal, final });
+  await deps.report(final);
+  return final;
+}
