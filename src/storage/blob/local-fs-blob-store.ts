@@ -4,6 +4,7 @@ import { ArcaError, invalidArgument } from '../../core/errors/index.ts';
 import { clampRange, requireValidKey, requireValidPrefix, requireValidRange } from './argument-checks.ts';
 import { listTarget, type BlobOperation } from './blob-operation.ts';
 import type { BlobInfo, BlobStore, BlobWriter, CallOptions, GetOptions, PutOptions } from './blob-store.ts';
+import { DIRECT_READ_MIN, readDirect } from './direct-read.ts';
 import { walkKeys } from './directory-walk.ts';
 import { IO_CHUNK_BYTES, syncFolder, writeTemporaryFile } from './durable-file.ts';
 import { placeFile, placementError } from './file-placement.ts';
@@ -22,7 +23,8 @@ export const TEMPORARY_FOLDER = '.tmp~';
  * name is taken), then flushes the folder: readers see nothing or everything, also after a crash.
  * A writer does the same in steps: its temporary file grows with each write, and commit flushes
  * and places it (see local-fs-blob-writer.ts). With `directIo`, writers stage their bytes in 1 MiB
- * aligned blocks written past the page cache, so the file grows in steps of 1 MiB.
+ * aligned blocks written past the page cache, so the file grows in steps of 1 MiB, and reads of
+ * 1 MiB or more go past the page cache too (see direct-read.ts).
  */
 export class LocalFsBlobStore implements BlobStore {
   readonly location: string;
@@ -86,6 +88,10 @@ export class LocalFsBlobStore implements BlobStore {
       const { start, end } = clampRange(options.range, info.size);
       // Not zeroed first: every byte returned is read from the file.
       const out = new Uint8Array(Buffer.allocUnsafeSlow(end - start).buffer, 0, end - start);
+      if (this.#directIo && out.length >= DIRECT_READ_MIN) {
+        const read = await readDirect(this.#pathOf(key), out, start, signal);
+        if (read !== undefined) return read === out.length ? out : out.slice(0, read);
+      }
       let filled = 0;
       while (filled < out.length) {
         signal?.throwIfAborted();

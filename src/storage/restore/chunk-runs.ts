@@ -4,6 +4,7 @@ import { isHole } from '../points/ref-list.ts';
 import { hex, packKey } from '../repository/layout.ts';
 import type { Repository } from '../repository/repository.ts';
 import { releaseBuffer } from '../workers/release-memory.ts';
+import { unwritable } from './image-target.ts';
 import type { ChunkWorkerPool } from '../workers/worker-pool.ts';
 
 export interface RunMember {
@@ -59,8 +60,17 @@ export async function* diskPieces(ids: AsyncIterable<Uint8Array>, index: ChunkIn
   if (count !== expected) throw new ArcaError('RepositoryMetadataCorrupt', { key: 'chunk list', detail: `it has ${count} chunks where the disk needs ${expected}` });
 }
 
-/** Reads a run with one ranged read and opens its chunks on the workers, in parallel. */
-export async function readRun(repo: Repository, pool: ChunkWorkerPool, run: ChunkRun, signal?: AbortSignal): Promise<Uint8Array[]> {
+/** The chunk's error when a worker could not open it; a failed write of the target stays what it is. */
+function openFailure(run: ChunkRun, id: Uint8Array, target: string, error: unknown): ArcaError {
+  if ((error as Error).name === 'TargetWriteError') return unwritable(target, error);
+  return new ArcaError('RepositoryDataCorrupt', { pack: run.packId, detail: `chunk ${hex(id)}: ${(error as Error).message}`, points: 'see `arca repo verify`' }, { cause: error });
+}
+
+/**
+ * Reads a run with one ranged read and has the workers open its chunks and write them into
+ * `target` at their places, in parallel; resolves to the bytes of the chunks written.
+ */
+export async function restoreRun(repo: Repository, pool: ChunkWorkerPool, run: ChunkRun, target: string, signal?: AbortSignal): Promise<number> {
   let bytes: Uint8Array;
   try {
     bytes = await repo.store.get(packKey(run.packId), { range: { offset: run.offset, length: run.length }, signal });
@@ -70,17 +80,18 @@ export async function readRun(repo: Repository, pool: ChunkWorkerPool, run: Chun
     }
     throw error;
   }
-  const opened = Promise.all(
-    run.members.map(async ({ id, location }) => {
+  const written = Promise.all(
+    run.members.map(async ({ id, at, location }) => {
       const start = location.offset - run.offset;
       try {
-        return await pool.open(id, bytes.subarray(start, start + location.length), location.flags, location.rawLength);
+        await pool.restore(id, bytes.subarray(start, start + location.length), location.flags, location.rawLength, target, at);
+        return location.rawLength;
       } catch (error) {
-        throw new ArcaError('RepositoryDataCorrupt', { pack: run.packId, detail: `chunk ${hex(id)}: ${(error as Error).message}`, points: 'see `arca repo verify`' }, { cause: error });
+        throw openFailure(run, id, target, error);
       }
     }),
   );
-  // pool.open has copied each chunk out by now, unless one chunk is the whole buffer and goes as it is.
+  // pool.restore has copied each chunk out by now, unless one chunk is the whole buffer and goes as it is.
   if (run.members.length > 1 || bytes.byteLength !== bytes.buffer.byteLength) releaseBuffer(bytes);
-  return opened;
+  return (await written).reduce((a, b) => a + b, 0);
 }

@@ -1,5 +1,6 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import type { RepositoryKeys } from '../crypto/keys.ts';
+import { SparseWriter } from '../restore/sparse-writer.ts';
 import { hashChunk, openChunk, sealChunk } from './chunk-work.ts';
 import type { WorkRequest, WorkResponse } from './messages.ts';
 import { releaseBuffer } from './release-memory.ts';
@@ -8,12 +9,34 @@ interface Settings {
   readonly keys: RepositoryKeys;
   readonly zstdLevel: number;
 }
+type Reply = { response: WorkResponse; transfer: ArrayBuffer[] };
+
 /** From workerData, or from the pool's first message when it started the worker before knowing the keys. */
 let settings = (workerData as Partial<Settings>).keys ? (workerData as Settings) : undefined;
 const port = parentPort;
 if (!port) throw new Error('chunk-worker.ts runs only as a worker thread');
 
-function handle({ keys, zstdLevel }: Settings, request: WorkRequest): { response: WorkResponse; transfer: ArrayBuffer[] } {
+/** This thread's writers on restore targets, opened on a target's first chunk and closed by 'release'. */
+const targets = new Map<string, Promise<SparseWriter>>();
+
+function writerFor(target: string): Promise<SparseWriter> {
+  let writer = targets.get(target);
+  if (!writer) {
+    writer = SparseWriter.open(target);
+    targets.set(target, writer);
+    // A failed open is reported by the chunk that asked; the next chunk tries again.
+    writer.catch(() => targets.delete(target));
+  }
+  return writer;
+}
+
+async function release(target: string): Promise<void> {
+  const writer = targets.get(target);
+  targets.delete(target);
+  await (await writer?.catch(() => undefined))?.close();
+}
+
+function handle({ keys, zstdLevel }: Settings, request: WorkRequest): Reply | Promise<Reply> {
   switch (request.op) {
     case 'hash': {
       const id = hashChunk(keys, request.data);
@@ -33,7 +56,38 @@ function handle({ keys, zstdLevel }: Settings, request: WorkRequest): { response
       const own = data.buffer.byteLength >= 64 * 1024 ? data : data.slice();
       return { response: { seq: request.seq, ok: true, data: own }, transfer: [own.buffer as ArrayBuffer] };
     }
+    case 'restore':
+      return restore(keys, request);
+    case 'release':
+      return released(request);
   }
+}
+
+async function released(request: Extract<WorkRequest, { op: 'release' }>): Promise<Reply> {
+  await release(request.target);
+  return { response: { seq: request.seq, ok: true, written: 0 }, transfer: [] };
+}
+
+/** Opens a chunk and writes it out here: the plaintext never goes back to the main thread. */
+async function restore(keys: RepositoryKeys, request: Extract<WorkRequest, { op: 'restore' }>): Promise<Reply> {
+  const data = openChunk(keys, request.id, request.sealed, request.flags, request.rawLength, false);
+  releaseBuffer(request.sealed);
+  try {
+    const written = await (await writerFor(request.target)).write(data, request.at);
+    return { response: { seq: request.seq, ok: true, written }, transfer: [] };
+  } finally {
+    releaseBuffer(data);
+  }
+}
+
+function settingsOrThrow(): Settings {
+  if (!settings) throw new Error('the worker received work before its keys');
+  return settings;
+}
+
+function fail(seq: number, error: unknown): void {
+  const e = error as Error;
+  port?.postMessage({ seq, ok: false, name: e.name, message: e.message } satisfies WorkResponse);
 }
 
 port.on('message', (message: WorkRequest | { configure: Settings }) => {
@@ -43,11 +97,11 @@ port.on('message', (message: WorkRequest | { configure: Settings }) => {
   }
   const request = message;
   try {
-    if (!settings) throw new Error('the worker received work before its keys');
-    const { response, transfer } = handle(settings, request);
-    port.postMessage(response, transfer);
+    // Closing a target needs no keys: a restore that failed early may release before the keys came.
+    const reply = request.op === 'release' ? released(request) : handle(settingsOrThrow(), request);
+    if (reply instanceof Promise) reply.then(({ response, transfer }) => port.postMessage(response, transfer), (error: unknown) => fail(request.seq, error));
+    else port.postMessage(reply.response, reply.transfer);
   } catch (error) {
-    const e = error as Error;
-    port.postMessage({ seq: request.seq, ok: false, name: e.name, message: e.message } satisfies WorkResponse);
+    fail(request.seq, error);
   }
 });

@@ -1,3 +1,4 @@
+import { getCompileCacheDir } from 'node:module';
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import type { RepositoryKeys } from '../crypto/keys.ts';
@@ -8,13 +9,18 @@ type Distribute<T> = T extends unknown ? Omit<T, 'seq'> : never;
 type Job = { request: Distribute<WorkRequest>; transfer: ArrayBuffer[]; resolve: (r: WorkResponse) => void; reject: (e: Error) => void };
 
 /**
- * Worker threads that hash, compress, encrypt and decrypt chunks, so that the main thread only
- * reads, looks up the index and writes. Jobs go to the first idle worker, in arrival order; buffers
- * are transferred, so a caller must not touch a buffer after handing it over.
+ * Jobs a worker takes at once. One for work that is all CPU; a restore job ends in a write, and a
+ * second one lets the worker open the next chunk while the first one's bytes go to the disk.
+ */
+const perWorker = (request: Distribute<WorkRequest>): number => (request.op === 'restore' ? 2 : 1);
+
+/**
+ * Worker threads that hash, compress, encrypt and decrypt chunks, and write restored ones, so that
+ * the main thread only reads, looks up the index and schedules. Jobs go to the least busy worker,
+ * in arrival order; buffers are transferred, so a caller must not touch a buffer after handing it over.
  */
 export class ChunkWorkerPool {
   readonly size: number;
-  #idle: Worker[] = [];
   #queue: Job[] = [];
   #running = new Map<Worker, Map<number, Job>>();
   #seq = 0;
@@ -30,13 +36,13 @@ export class ChunkWorkerPool {
     this.#configured = keys !== undefined;
     for (let i = 0; i < size; i++) {
       // Small young generations: the workers' own objects are few; their big buffers live outside the heap.
-      const worker = new Worker(new URL('./chunk-worker.ts', import.meta.url), { workerData: { keys, zstdLevel }, resourceLimits: { maxYoungGenerationSizeMb: 4 } });
+      const workerData = { keys, zstdLevel, compileCacheDir: getCompileCacheDir() };
+      const worker = new Worker(new URL('./worker-entry.ts', import.meta.url), { workerData, resourceLimits: { maxYoungGenerationSizeMb: 4 } });
       worker.unref();
       this.#running.set(worker, new Map());
       worker.on('message', (response: WorkResponse) => this.#settle(worker, response));
       worker.on('error', (error) => this.#fail(worker, error));
       worker.on('exit', (code) => this.#fail(worker, new Error(`a chunk worker stopped (exit code ${code})`)));
-      this.#idle.push(worker);
     }
   }
 
@@ -70,6 +76,32 @@ export class ChunkWorkerPool {
     );
   }
 
+  /**
+   * Opens a stored chunk on a worker and writes its non-zero blocks into the existing file `target`
+   * at `at`; resolves to the bytes written. A failed write rejects with a TargetWriteError. Once a
+   * restore's last chunk is done, release(target) closes the workers' handles on the file.
+   */
+  restore(id: Uint8Array, sealed: Uint8Array, flags: number, rawLength: number, target: string, at: number): Promise<number> {
+    const own = sealed.byteOffset === 0 && sealed.byteLength === sealed.buffer.byteLength ? sealed : sealed.slice();
+    const ownId = id.slice();
+    return this.#submit({ op: 'restore', id: ownId, sealed: own, flags, rawLength, target, at }, [own.buffer as ArrayBuffer, ownId.buffer as ArrayBuffer]).then(
+      (r) => (r as { written: number }).written,
+    );
+  }
+
+  /** Closes every worker's handles on a restore target; call it once no restore job for it is running. */
+  async release(target: string): Promise<void> {
+    const closing = [...this.#running].map(
+      ([worker, jobs]) =>
+        new Promise<WorkResponse>((resolve, reject) => {
+          const seq = ++this.#seq;
+          jobs.set(seq, { request: { op: 'release', target }, transfer: [], resolve, reject });
+          worker.postMessage({ op: 'release', target, seq }, []);
+        }),
+    );
+    await Promise.all(closing);
+  }
+
   async close(): Promise<void> {
     this.#closed = true;
     await Promise.all([...this.#running.keys()].map((w) => w.terminate()));
@@ -84,12 +116,15 @@ export class ChunkWorkerPool {
   }
 
   #pump(): void {
-    while (this.#configured && this.#idle.length > 0 && this.#queue.length > 0) {
-      const worker = this.#idle.shift() as Worker;
-      const job = this.#queue.shift() as Job;
+    while (this.#configured && this.#queue.length > 0) {
+      const job = this.#queue[0] as Job;
+      let chosen: [Worker, Map<number, Job>] | undefined;
+      for (const entry of this.#running) if (entry[1].size < (chosen?.[1].size ?? perWorker(job.request))) chosen = entry;
+      if (!chosen) return;
+      this.#queue.shift();
       const seq = ++this.#seq;
-      this.#running.get(worker)?.set(seq, job);
-      worker.postMessage({ ...job.request, seq }, job.transfer);
+      chosen[1].set(seq, job);
+      chosen[0].postMessage({ ...job.request, seq }, job.transfer);
     }
   }
 
@@ -98,7 +133,6 @@ export class ChunkWorkerPool {
     const job = jobs?.get(response.seq);
     if (!job || !jobs) return;
     jobs.delete(response.seq);
-    this.#idle.push(worker);
     if (response.ok) job.resolve(response);
     else job.reject(response.name === 'ChunkIdMismatchError' ? new ChunkIdMismatchError(response.message) : Object.assign(new Error(response.message), { name: response.name }));
     this.#pump();
@@ -110,7 +144,6 @@ export class ChunkWorkerPool {
     if (!jobs) return;
     for (const job of jobs.values()) job.reject(error);
     this.#running.delete(worker);
-    this.#idle = this.#idle.filter((w) => w !== worker);
     void worker.terminate();
     if (this.#running.size === 0) {
       this.#closed = true;
