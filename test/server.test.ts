@@ -94,7 +94,9 @@ describe('arca server (real process, HTTPS on loopback)', () => {
     assert.ok(!server.banner.includes(token), 'the secret itself is never printed');
     const me = await httpsGet(`${server.url}/arca/whoami`, ca, { authorization: `Bearer ${token}` });
     assert.equal(me.status, 200);
-    assert.deepEqual(me.json(), { name: 'bootstrap admin', role: 'Owner' });
+    const who = me.json<{ name: string; role: string; subscriptionId: string }>();
+    assert.deepEqual([who.name, who.role], ['bootstrap admin', 'Owner']);
+    assert.match(who.subscriptionId, /^[0-9a-f-]{36}$/, 'whoami names the subscription ARM paths live under');
   });
 
   it('refuses calls without a valid token with 401 and the catalog code, in the caller\'s language', async () => {

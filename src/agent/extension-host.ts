@@ -28,9 +28,19 @@ export interface ExtensionHost {
 export interface ExtensionHostContext {
   readonly config: AgentConfig;
   readonly machineId: string;
+  /** The VM's ARM id as the vault registered it (its last segment is the VM's name). */
+  readonly vmResourceId: string;
   readonly vaultUrl: string;
+  /** The vault's CA (PEM) pinned at registration, or Vault.CaFile; absent: the system's CAs. */
+  readonly ca?: string;
+  /**
+   * The machine's Agent token: extensions that write into the vault (the upload channel) get it in
+   * their protected settings (mode 0600), never the repository's passphrase.
+   */
+  readonly agentToken: string;
   readonly log: AgentLog;
   readonly clock: Clock;
 }
 
-export type ExtensionHostFactory = (context: ExtensionHostContext) => ExtensionHost;
+/** May build the host asynchronously, so that the composition root loads it only when the daemon runs. */
+export type ExtensionHostFactory = (context: ExtensionHostContext) => ExtensionHost | Promise<ExtensionHost>;

@@ -31,11 +31,20 @@ export async function runAgent(configPath: string | undefined, signal: AbortSign
   const vaultUrl = config.vaultUrl ?? credentials.vaultUrl;
   const ca = await loadTrustedCa(config.libDir, config.vaultCaFile);
   const client = new AgentProtocolClient({ url: vaultUrl, ...(ca === undefined ? {} : { ca }), ...(config.httpProxy ? { proxy: config.httpProxy } : {}) }, credentials.machineId, credentials.agentToken);
-  const context = { config, machineId: credentials.machineId, vaultUrl, log, clock: deps.clock };
+  const context = {
+    config,
+    machineId: credentials.machineId,
+    vmResourceId: credentials.vmResourceId,
+    vaultUrl,
+    ...(ca === undefined ? {} : { ca }),
+    agentToken: credentials.agentToken,
+    log,
+    clock: deps.clock,
+  };
   const host: ExtensionHost = !config.extensionsEnabled
     ? new RefusingExtensionHost(`extension processing is disabled by Extensions.Enabled=n in ${loaded.path}`)
     : deps.extensionHost
-      ? deps.extensionHost(context)
+      ? await deps.extensionHost(context)
       : new RefusingExtensionHost('this agent has no extension host to run the snapshot extension');
   const daemon = new AgentDaemon({
     vault: client,

@@ -45,6 +45,20 @@ describe('agent protocol validation', () => {
     assert.throws(() => parseRegistrationRequest({ ...body, machineId: '../etc' }), refused(/machineId must be a machine id/));
   });
 
+  it('reads the optional OS and disk encryption of a registration, and refuses them malformed', () => {
+    const body = {
+      registrationToken: 'arcareg_abc',
+      machineId: 'm1',
+      agent: { status: 'Ready', version: '2.1.0' },
+      disks: [{ name: 'os', path: '/vm/os.img', sizeBytes: 1024, encrypted: true }],
+      os: { type: 'Linux', name: 'Debian GNU/Linux 12 (bookworm)', version: '12', kernel: '6.1.0-18-amd64', architecture: 'x64' },
+    };
+    assert.deepEqual(parseRegistrationRequest(body), body);
+    assert.throws(() => parseRegistrationRequest({ ...body, disks: [{ ...body.disks[0], encrypted: 'yes' }] }), refused(/disks\[0\]\.encrypted must be true or false/));
+    assert.throws(() => parseRegistrationRequest({ ...body, os: { type: 'Plan9' } }), refused(/os\.type must be one of Linux, Windows/));
+    assert.throws(() => parseRegistrationRequest({ ...body, os: { type: 'Linux', name: 'a\nb' } }), refused(/os\.name/));
+  });
+
   it('reads a goal state on the agent side and refuses an unknown task state', () => {
     const goal = {
       incarnation: 2,

@@ -2,6 +2,7 @@ import { findEntry } from '../core/errors/index.ts';
 import { CONSISTENCIES, EXTENSION_HANDLER_STATES, EXTENSION_STATUSES } from '../core/states/index.ts';
 import {
   GOAL_TASK_STATES,
+  OS_TYPES,
   REPORTED_AGENT_STATUSES,
   SNAPSHOT_PHASES,
   TASK_REPORT_STATUSES,
@@ -14,6 +15,7 @@ import {
   type RegistrationRequest,
   type RegistrationResponse,
   type ReportedDisk,
+  type ReportedOs,
   type SnapshotTaskGoal,
   type StatusReport,
   type TaskResultReport,
@@ -48,10 +50,28 @@ function agentSelf(input: WireObject): AgentSelfReport {
 }
 
 function reportedDisk(input: WireObject): ReportedDisk {
+  const encrypted = input.boolean('encrypted');
   return {
     name: input.requiredString('name', WIRE.name),
     path: input.requiredString('path', WIRE.path),
     sizeBytes: input.requiredInteger('sizeBytes', { min: 1, max: MAX_BYTES }),
+    ...(encrypted === undefined ? {} : { encrypted }),
+  };
+}
+
+const OS_TEXT = { max: 200, pattern: /^[^\p{Cc}]+$/u, shape: 'text without control characters' };
+
+function reportedOs(input: WireObject): ReportedOs {
+  const name = input.string('name', OS_TEXT);
+  const version = input.string('version', { max: 80, pattern: OS_TEXT.pattern, shape: OS_TEXT.shape });
+  const kernel = input.string('kernel', OS_TEXT);
+  const architecture = input.string('architecture', { max: 40, pattern: /^[A-Za-z0-9_.-]+$/, shape: 'an architecture such as x64' });
+  return {
+    type: input.requiredMember('type', OS_TYPES),
+    ...(name === undefined ? {} : { name }),
+    ...(version === undefined ? {} : { version }),
+    ...(kernel === undefined ? {} : { kernel }),
+    ...(architecture === undefined ? {} : { architecture }),
   };
 }
 
@@ -65,11 +85,13 @@ export function parseRegistrationRequest(body: unknown): RegistrationRequest {
   const disks = input.objects('disks', MAX_DISKS).map(reportedDisk);
   const names = new Set(disks.map((d) => d.name.toLowerCase()));
   if (names.size !== disks.length) refuseContent('disks names one disk twice');
+  const os = input.object('os');
   return {
     registrationToken: input.requiredString('registrationToken', WIRE.token),
     machineId: input.requiredString('machineId', WIRE.machineId),
     agent: agentSelf(input.requiredObject('agent')),
     disks,
+    ...(os === undefined ? {} : { os: reportedOs(os) }),
   };
 }
 
@@ -174,6 +196,7 @@ function goalTask(input: WireObject): SnapshotTaskGoal {
       const path = d.string('path', WIRE.path);
       return { name: d.requiredString('name', WIRE.name), ...(lun === undefined ? {} : { lun }), ...(path === undefined ? {} : { path }) };
     }),
+    ...(input.boolean('reinstall') === true ? { reinstall: true } : {}),
   };
 }
 

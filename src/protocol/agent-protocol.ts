@@ -56,6 +56,21 @@ export interface ReportedDisk {
   readonly name: string;
   readonly path: string;
   readonly sizeBytes: number;
+  /** The disk starts with a LUKS header (absent from older agents: not known). */
+  readonly encrypted?: boolean;
+}
+
+export const OS_TYPES = ['Linux', 'Windows'] as const;
+export type OsType = (typeof OS_TYPES)[number];
+
+/** The machine's operating system as the agent found it (/etc/os-release and the kernel). */
+export interface ReportedOs {
+  readonly type: OsType;
+  /** e.g. "Debian GNU/Linux 12 (bookworm)". */
+  readonly name?: string;
+  readonly version?: string;
+  readonly kernel?: string;
+  readonly architecture?: string;
 }
 
 export interface RegistrationRequest {
@@ -63,6 +78,8 @@ export interface RegistrationRequest {
   readonly machineId: string;
   readonly agent: AgentSelfReport;
   readonly disks: readonly ReportedDisk[];
+  /** Optional, for agents that do not report it. */
+  readonly os?: ReportedOs;
 }
 
 /** The Agent token is in this answer only; the agent keeps it as its credentials. */
@@ -83,6 +100,11 @@ export interface SnapshotTaskGoal {
   readonly pointName: string;
   readonly consistencyWanted: (typeof WANTED_CONSISTENCIES)[number];
   readonly disks: readonly { readonly name: string; readonly lun?: number; readonly path?: string }[];
+  /**
+   * The extension failed and put the machine in the Failed provisioning state; this on-demand
+   * backup asks the agent to remove and reinstall it before the task runs.
+   */
+  readonly reinstall?: boolean;
 }
 
 export interface ExtensionGoal {

@@ -56,6 +56,12 @@ export class WireObject {
     return this.integer(name, range) ?? refuse(`${this.at(name)} is required`);
   }
 
+  boolean(name: string): boolean | undefined {
+    if (!this.has(name)) return undefined;
+    const value = this.value[name];
+    return typeof value === 'boolean' ? value : refuse(`${this.at(name)} must be true or false`);
+  }
+
   member<T extends string>(name: string, set: readonly T[]): T | undefined {
     if (!this.has(name)) return undefined;
     const value = this.value[name];

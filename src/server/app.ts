@@ -78,7 +78,7 @@ export function buildApp(deps: AppDeps): FastifyInstance {
   registerMetrics(app);
   registerHealthRoutes(app, { clock: deps.clock, version: deps.version, startedAt: deps.clock.now() });
   registerErrorRoutes(app);
-  registerWhoamiRoutes(app, { store: deps.store, clock: deps.clock });
+  registerWhoamiRoutes(app, { store: deps.store, clock: deps.clock, installation: deps.installation });
 
   const registry = new ArmRouteRegistry();
   const arm: ArmDeps = { store: deps.store, clock: deps.clock, installation: deps.installation, retryAfterSeconds: deps.retryAfterSeconds ?? 2, registry, ...(deps.jobs ? { jobs: deps.jobs } : {}), agentUnresponsiveMs: deps.agents?.unresponsiveMs ?? DEFAULT_AGENT_UNRESPONSIVE_MS, ...(deps.caFingerprint ? { caFingerprint: deps.caFingerprint } : {}) };

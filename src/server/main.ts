@@ -79,7 +79,7 @@ export async function runServer(options: ServerOptions, testing: ServerTestHooks
   };
   const repo = vaultRepository.repo;
   jobs.register(DELETE_COLLECTION_KIND, collectionDeletionHandler({ store }));
-  jobs.register('Backup', backupHandler({ store, notifier: agents.notifier, windows: backupWindows, loadPoint: (id, signal) => loadPoint(repo, id, signal) }));
+  jobs.register('Backup', backupHandler({ store, notifier: agents.notifier, windows: backupWindows, backupServiceObjectId: backupServiceObjectId(installation), loadPoint: (id, signal) => loadPoint(repo, id, signal) }));
   const app = buildApp({
     clock: clock,
     store,

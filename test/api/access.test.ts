@@ -72,7 +72,7 @@ describe('access over HTTPS: principals, the token endpoint, tokens, registratio
     assert.equal(token.ext_expires_in, 3600);
     secrets.push(token.access_token);
     const me = await arm.as(token.access_token).request('GET', '/arca/whoami');
-    assert.deepEqual(me.json(), { name: 'ci pipeline', role: 'BackupOperator' });
+    assert.deepEqual(me.json(), { name: 'ci pipeline', role: 'BackupOperator', subscriptionId: arm.info.subscriptionId, tenantId: arm.info.tenantId });
 
     const v1 = await tokenRequest(`/${arm.info.tenantId.toUpperCase()}/oauth2/token`, { grant_type: 'client_credentials', client_id: sp.clientId, client_secret: sp.clientSecret, resource: 'https://management.azure.com/' });
     assert.equal(v1.status, 200, v1.body);
@@ -152,7 +152,7 @@ describe('access over HTTPS: principals, the token endpoint, tokens, registratio
     secrets.push(user.token);
     assert.match(user.token, /^arca_/);
     assert.ok(Date.parse(user.tokenExpires) > Date.now() + 29 * 86_400_000);
-    assert.deepEqual((await arm.as(user.token).request('GET', '/arca/whoami')).json(), { name: 'Ana (auditor)', role: 'Reader' });
+    assert.deepEqual((await arm.as(user.token).request('GET', '/arca/whoami')).json(), { name: 'Ana (auditor)', role: 'Reader', subscriptionId: arm.info.subscriptionId, tenantId: arm.info.tenantId });
 
     const principals = await arm.request('GET', '/arca/principals', { apiVersion: V });
     assert.equal(principals.status, 200);

@@ -85,6 +85,7 @@ export const AGENT_CONFIG_KEYS = {
   'Logs.Verbose': { parse: yesNo, default: false, describe: 'log debug messages too: y or n' },
   'Lib.Dir': { parse: absolutePath, default: '/var/lib/arca-agent', describe: "where the agent keeps the vault's CA, its credentials and its state (mode 0700)" },
   'Extension.LogDir': { parse: absolutePath, default: '/var/log/arca', describe: 'where extensions write their logs' },
+  'VmSnapshot.ConfigFile': { parse: absolutePath, default: '/etc/arca/vmsnapshot.json', describe: "the VMSnapshot extension's own settings on this machine (scripts, freeze timeout, excluded mounts, thresholds)" },
   'HttpProxy.Host': { parse: hostName, default: undefined as string | undefined, describe: 'HTTP proxy host for traffic to the vault (CONNECT tunnel)' },
   'HttpProxy.Port': { parse: wholeNumber(1, 65535), default: undefined as number | undefined, describe: 'HTTP proxy port' },
   'Vault.Url': { parse: vaultUrl, default: undefined as string | undefined, describe: 'the vault endpoint, https://host:port (set by `arca agent register --vault`)' },
@@ -108,6 +109,7 @@ export interface AgentConfig {
   readonly logsVerbose: boolean;
   readonly libDir: string;
   readonly extensionLogDir: string;
+  readonly vmSnapshotConfigFile: string;
   readonly httpProxy?: { readonly host: string; readonly port: number };
   readonly vaultUrl?: string;
   readonly vaultCaFile?: string;

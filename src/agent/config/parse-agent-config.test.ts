@@ -21,6 +21,7 @@ describe('agent.conf parsing', () => {
       logsVerbose: false,
       libDir: '/var/lib/arca-agent',
       extensionLogDir: '/var/log/arca',
+      vmSnapshotConfigFile: '/etc/arca/vmsnapshot.json',
     });
   });
 
@@ -35,6 +36,7 @@ describe('agent.conf parsing', () => {
       'Logs.Verbose=y',
       'Lib.Dir="/srv/agent lib"',
       'Extension.LogDir=/srv/log',
+      'VmSnapshot.ConfigFile=/srv/vmsnapshot.json',
       'HttpProxy.Host=proxy.local',
       'HttpProxy.Port=3128',
       'Vault.Url=https://vault.example:8443/',
@@ -51,6 +53,7 @@ describe('agent.conf parsing', () => {
       logsVerbose: true,
       libDir: '/srv/agent lib',
       extensionLogDir: '/srv/log',
+      vmSnapshotConfigFile: '/srv/vmsnapshot.json',
       httpProxy: { host: 'proxy.local', port: 3128 },
       vaultUrl: 'https://vault.example:8443',
       vaultCaFile: '/etc/arca/ca.pem',

@@ -97,6 +97,7 @@ function typedConfig(values: Map<AgentConfigKey, unknown>): AgentConfig {
     logsVerbose: get<boolean>('Logs.Verbose'),
     libDir: get<string>('Lib.Dir'),
     extensionLogDir: get<string>('Extension.LogDir'),
+    vmSnapshotConfigFile: get<string>('VmSnapshot.ConfigFile'),
     ...(host !== undefined && port !== undefined ? { httpProxy: { host, port } } : {}),
     ...(vaultUrl === undefined ? {} : { vaultUrl }),
     ...(vaultCaFile === undefined ? {} : { vaultCaFile }),

@@ -46,7 +46,8 @@ export async function registerMachine(config: AgentConfig, request: RegisterRequ
       registrationToken: request.registrationToken,
       machineId: request.machineId,
       agent: { status: 'Ready', version: deps.version },
-      disks: disks.map(({ name, path, sizeBytes }) => ({ name, path, sizeBytes })),
+      disks: disks.map(({ name, path, sizeBytes, encrypted }) => ({ name, path, sizeBytes, encrypted })),
+      os: { type: 'Linux', name: os.name, kernel: os.kernel, architecture: os.architecture, ...(os.version === '' ? {} : { version: os.version }) },
     });
     const credentials: AgentCredentials = {
       vaultUrl: request.vaultUrl,

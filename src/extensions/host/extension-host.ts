@@ -9,6 +9,8 @@ export interface ReconcileOptions {
 export interface RunTaskOptions {
   /** Aborted when the vault calls the task off: the extension is stopped (it thaws) and the task reports cancelled work as an error. */
   readonly signal?: AbortSignal;
+  /** The vault asks for the handler to be removed and installed again first (it reported it failed). */
+  readonly reinstall?: boolean;
 }
 
 export type ProgressReporter = (report: TaskStatusReport) => void | Promise<void>;

@@ -29,7 +29,8 @@ const write = (status, task) => { const file = path.join(env.ARCA_EXT_STATUS_DIR
 const tasks = settings.publicSettings.tasks;
 if (tasks.length === 0) write('success');
 else for (const t of tasks) { write('transitioning', { taskId: t.taskId, status: 'transitioning', phase: 'snapshot', progress: 50 }); }
-setTimeout(() => { for (const t of tasks) write('success', { taskId: t.taskId, status: 'success', phase: 'transfer', progress: 100, result: { manifestId: 'm-' + settings.protectedSettings.token } }); }, 300);
+const failTask = fs.existsSync(path.join(work, 'fail-task'));
+setTimeout(() => { for (const t of tasks) failTask ? write('error', { taskId: t.taskId, status: 'error', phase: 'snapshot', error: { code: 'UserErrorFsFreezeFailed', params: {} } }) : write('success', { taskId: t.taskId, status: 'success', phase: 'transfer', progress: 100, result: { manifestId: 'm-' + settings.protectedSettings.token } }); }, 300);
 }
 `;
 
@@ -106,6 +107,18 @@ describe('process extension host', () => {
     assert.deepEqual(await journal(work), ['install 0', 'install 0', 'enable 0']);
     const [settled] = await host.handlerStatuses();
     assert.equal(settled?.handlerState, 'Enabled');
+  });
+
+  it('removes and reinstalls a healthy handler when the vault asks, and shows a failed task as a warning of a working handler', async () => {
+    const { work, lib } = await fresh();
+    const host = hostFor(lib, packagesOf(fakeManifest(work)));
+    await host.reconcile([goal()]);
+    await writeFile(join(work, 'fail-task'), '');
+    const last = await host.runTask(task, () => undefined, { reinstall: true });
+    assert.equal(last.error?.code, 'UserErrorFsFreezeFailed');
+    assert.deepEqual(await journal(work), ['install 0', 'enable 0', 'disable 0', 'uninstall 0', 'install 0', 'enable 0']);
+    const [status] = await host.handlerStatuses();
+    assert.deepEqual([status?.handlerState, status?.status?.status], ['Enabled', 'warning'], 'the task failed, not the handler: the machine stays provisioned');
   });
 
   it('stops a command at its timeout with its whole process group, and reports the task failed with a catalog code', async () => {

@@ -137,7 +137,9 @@ export class ProcessExtensionHost implements ExtensionHost {
       }
       const sequence = await latestStatusSequence(handler.paths.statusDir);
       const status = sequence === undefined ? undefined : await readStatus(handler.paths.statusDir, sequence);
-      reports.push(status ? { ...base, status: { status: status.status, code: status.code, message: status.message } } : base);
+      // A task that failed (a freeze refused, a vault unreachable) is the task's failure, not the handler's: a warning, which leaves the machine's provisioning state alone.
+      const shown = status?.task !== undefined && status.status === 'error' ? 'warning' : status?.status;
+      reports.push(status && shown ? { ...base, status: { status: shown, code: status.code, message: status.message } } : base);
     }
     return reports;
   }
@@ -147,7 +149,7 @@ export class ProcessExtensionHost implements ExtensionHost {
     if (!manifest) return errorReport(task, new ArcaError('UserErrorExtensionInstallationFailed', { vmName: this.#options.machine.name, reason: `this agent carries no ${SNAPSHOT_EXTENSION} ${SNAPSHOT_EXTENSION_VERSION}` }));
     const handler = this.#handler(manifest);
     const record = await readHandlerState(handler.paths.state);
-    if (record.failure !== undefined || record.state === 'FailedUpgrade') await removeHandler(handler, this.#context);
+    if (record.failure !== undefined || record.state === 'FailedUpgrade' || (options.reinstall === true && record.state !== 'NotInstalled')) await removeHandler(handler, this.#context);
     if ((await readHandlerState(handler.paths.state)).state === 'NotInstalled') {
       const failed = await installHandler(handler, this.#context);
       if (failed) return errorReport(task, failed);

@@ -4,8 +4,7 @@ import { ArcaError, invalidArgument } from '../../core/errors/index.ts';
 import { systemClock } from '../../platform/system-clock.ts';
 import { HANDLER_ENV } from '../host/handler-files.ts';
 import { DEFAULT_CONFIG_PATH } from './config.ts';
-import { enableVmSnapshot, type ExtensionRun } from './enable.ts';
-import { localRepositoryChannel } from './local-repository-channel.ts';
+import type { ExtensionRun } from './enable.ts';
 
 interface RunOptions {
   settings: string;
@@ -51,7 +50,9 @@ export function extensionCommand(): Command {
     await mkdir(options.stateDir, { recursive: true, mode: 0o700 });
   }));
   vmsnapshot.addCommand(withRunOptions(new Command('enable')).action(async (options: RunOptions) => {
-    await enableVmSnapshot(runOf(options), { clock: systemClock, uploaderFor: localRepositoryChannel, log: (line) => process.stderr.write(`${line}\n`) });
+    // Loaded on demand: the snapshot and repository engine are for this command only, not for every `arca` run.
+    const [{ enableVmSnapshot }, { uploaderFromSettings }] = await Promise.all([import('./enable.ts'), import('./vault-uploader.ts')]);
+    await enableVmSnapshot(runOf(options), { clock: systemClock, uploaderFor: uploaderFromSettings, log: (line) => process.stderr.write(`${line}\n`) });
   }));
   for (const name of ['disable', 'uninstall', 'update']) {
     // Nothing runs between tasks, so there is nothing to stop, remove or migrate beyond the host's folder.

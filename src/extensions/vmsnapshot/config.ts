@@ -1,5 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { invalidArgument } from '../../core/errors/index.ts';
+import { HIGH_LOAD_PERCENT } from '../../core/limits.ts';
 import type { ScriptConfig } from './script-runner.ts';
 
 /**
@@ -18,10 +19,14 @@ export interface VmSnapshotConfig {
   readonly loadTimeoutSeconds: number;
   /** Free space the snapshots' file system must keep, in percent (the seed's "keep half free"). */
   readonly minFreePercent: number;
+  /** Above this CPU use, in percent, the snapshot waits (the seed's 90 %). */
+  readonly cpuThresholdPercent: number;
+  /** Above this memory use, in percent, the snapshot waits (the seed's 90 %). */
+  readonly memoryThresholdPercent: number;
 }
 
 export const DEFAULT_CONFIG_PATH = '/etc/arca/vmsnapshot.json';
-export const DEFAULT_CONFIG: VmSnapshotConfig = { freezeTimeoutSeconds: 30, excludeMounts: [], loadTimeoutSeconds: 600, minFreePercent: 50 };
+export const DEFAULT_CONFIG: VmSnapshotConfig = { freezeTimeoutSeconds: 30, excludeMounts: [], loadTimeoutSeconds: 600, minFreePercent: 50, cpuThresholdPercent: HIGH_LOAD_PERCENT, memoryThresholdPercent: HIGH_LOAD_PERCENT };
 
 function number(body: Record<string, unknown>, key: string, fallback: number, min: number, max: number): number {
   const value = body[key] ?? fallback;
@@ -57,6 +62,8 @@ export function parseConfig(value: unknown): VmSnapshotConfig {
     excludeMounts: exclude as string[],
     loadTimeoutSeconds: number(body, 'loadTimeoutSeconds', DEFAULT_CONFIG.loadTimeoutSeconds, 0, 86_400),
     minFreePercent: number(body, 'minFreePercent', DEFAULT_CONFIG.minFreePercent, 0, 99),
+    cpuThresholdPercent: number(body, 'cpuThresholdPercent', DEFAULT_CONFIG.cpuThresholdPercent, 1, 100),
+    memoryThresholdPercent: number(body, 'memoryThresholdPercent', DEFAULT_CONFIG.memoryThresholdPercent, 1, 100),
   };
 }
 

@@ -18,12 +18,15 @@ export interface DiskFacts {
 
 /**
  * Opens a disk and learns its size and whether it starts with a LUKS header. A disk that cannot be
- * opened is UserErrorUnableToOpenMount naming it, as the seed's "unable to open mount" is for disks.
+ * opened (gone, unreadable, or a block device without a medium) is UserErrorUnableToOpenMount
+ * naming it, as the seed's "unable to open mount" is for disks.
  */
 export async function diskFacts(disk: TaskDisk, vmName: string): Promise<DiskFacts> {
   try {
     const info = await stat(disk.path);
     const sizeBytes = info.isBlockDevice() ? Number((await run('blockdev', ['--getsize64', disk.path])).stdout.trim()) : info.size;
+    // A block device of no size has no medium behind it: a loop device detached from its file.
+    if (info.isBlockDevice() && !(sizeBytes > 0)) throw new Error(`${disk.path} has no medium (a block device of size 0, such as a detached loop device)`);
     const handle = await open(disk.path, 'r');
     try {
       const head = Buffer.alloc(LUKS_MAGIC.length);
@@ -96,15 +99,29 @@ export class ProcLoadProbe implements LoadProbe {
   }
 }
 
+export interface LoadWaitOptions {
+  readonly vmName: string;
+  readonly timeoutMs: number;
+  readonly clock: Clock;
+  /** Above these the snapshot waits; both default to core's 90 %. */
+  readonly thresholds?: { readonly cpuPercent: number; readonly memoryPercent: number };
+  readonly onDelayed?: (sample: LoadSample) => void;
+}
+
+function isBusy(sample: LoadSample, thresholds: LoadWaitOptions['thresholds']): boolean {
+  if (thresholds === undefined) return isUnderHighLoad(sample.cpuPercent, sample.memoryPercent);
+  return sample.cpuPercent > thresholds.cpuPercent || sample.memoryPercent > thresholds.memoryPercent;
+}
+
 /**
  * Waits while the machine runs above 90 % CPU or memory (the snapshot is delayed, as the seed
  * says); past `timeoutMs` it fails with UserErrorSnapshotDelayedByLoad and the last figures.
  */
-export async function waitForLoad(probe: LoadProbe, options: { readonly vmName: string; readonly timeoutMs: number; readonly clock: Clock; readonly onDelayed?: (sample: LoadSample) => void }): Promise<LoadSample> {
+export async function waitForLoad(probe: LoadProbe, options: LoadWaitOptions): Promise<LoadSample> {
   const deadline = options.clock.now().getTime() + options.timeoutMs;
   for (;;) {
     const sample = await probe.sample();
-    if (!isUnderHighLoad(sample.cpuPercent, sample.memoryPercent)) return sample;
+    if (!isBusy(sample, options.thresholds)) return sample;
     options.onDelayed?.(sample);
     if (options.clock.now().getTime() >= deadline) {
       throw new ArcaError('UserErrorSnapshotDelayedByLoad', { vmName: options.vmName, cpuPercent: sample.cpuPercent, memoryPercent: sample.memoryPercent });

@@ -1,6 +1,8 @@
 import { ArcaError, isArcaError } from '../../core/errors/index.ts';
 import type { SnapshotTaskGoal, TaskStatusReport } from '../../protocol/index.ts';
 import { wireParams } from '../host/process-extension-host.ts';
+import { previousSnapshots } from './change-tracking.ts';
+import { noNetworkError } from './no-network.ts';
 import { takeSnapshot, type SnapshotDeps } from './take-snapshot.ts';
 import { readJournal, writeJournal, type TaskJournal } from './task-journal.ts';
 import type { Uploader } from './uploader.ts';
@@ -11,8 +13,9 @@ export interface SnapshotTaskDeps extends SnapshotDeps {
   readonly uploader?: Uploader;
 }
 
-function errorReport(taskId: string, phase: 'snapshot' | 'transfer', thrown: unknown): TaskStatusReport {
-  const error = isArcaError(thrown) ? thrown : new ArcaError('ArcaInternalError', { operation: `running snapshot task ${taskId}`, reference: 'vmsnapshot' }, { cause: thrown });
+function errorReport(taskId: string, phase: 'snapshot' | 'transfer', thrown: unknown, vmName: string): TaskStatusReport {
+  // A vault the machine cannot reach is the machine's network, whatever layer noticed it.
+  const error = noNetworkError(thrown, vmName) ?? (isArcaError(thrown) ? thrown : new ArcaError('ArcaInternalError', { operation: `running snapshot task ${taskId}`, reference: 'vmsnapshot' }, { cause: thrown }));
   return { taskId, status: 'error', phase, error: { code: error.code, params: wireParams(error) } };
 }
 
@@ -44,12 +47,13 @@ export async function runSnapshotTask(task: SnapshotTaskGoal, deps: SnapshotTask
       taskId: task.taskId,
       machineId: deps.machine.id,
       snapshots: snapshot.snapshots,
+      previous: await previousSnapshots(deps.stateDir, task.taskId, snapshot.snapshots),
       ...(deps.signal ? { signal: deps.signal } : {}),
       onProgress: (progress) => void deps.report({ taskId: task.taskId, status: 'transitioning', phase: 'transfer', progress }),
     });
     final = { taskId: task.taskId, status: 'success', phase: 'transfer', progress: 100, result: { ...snapshot, ...uploaded } };
   } catch (thrown) {
-    final = errorReport(task.taskId, journal.snapshot ? 'transfer' : 'snapshot', thrown);
+    final = errorReport(task.taskId, journal.snapshot ? 'transfer' : 'snapshot', thrown, deps.machine.name);
   }
   await writeJournal(deps.stateDir, { ...journal, final });
   await deps.report(final);

@@ -102,7 +102,7 @@ export async function takeSnapshot(task: SnapshotTaskGoal, deps: SnapshotDeps): 
   }
   const cowFolders = plans.flatMap((plan, i) => (plan.copyOnWrite ? [targets[i] ?? ''] : []));
   await checkFreeSpace(vmName, cowFolders.filter(Boolean), config.minFreePercent);
-  await waitForLoad(deps.loadProbe, { vmName, timeoutMs: config.loadTimeoutSeconds * 1000, clock: deps.clock, onDelayed: (s) => deps.log?.(`snapshot delayed: CPU ${s.cpuPercent} %, memory ${s.memoryPercent} %`) });
+  await waitForLoad(deps.loadProbe, { vmName, timeoutMs: config.loadTimeoutSeconds * 1000, clock: deps.clock, thresholds: { cpuPercent: config.cpuThresholdPercent, memoryPercent: config.memoryThresholdPercent }, onDelayed: (s) => deps.log?.(`snapshot delayed: CPU ${s.cpuPercent} %, memory ${s.memoryPercent} %`) });
   checkCancelled(deps.signal);
   await deps.report({ taskId: task.taskId, status: 'transitioning', phase: 'snapshot', progress: 10 });
 

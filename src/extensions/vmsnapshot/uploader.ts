@@ -1,5 +1,6 @@
 import { POINT_METADATA } from '../../protocol/index.ts';
 import { backupImages } from '../../storage/backup/image-backup.ts';
+import type { PreviousSnapshot } from '../../storage/backup/reuse-plan.ts';
 import type { Repository } from '../../storage/repository/repository.ts';
 import type { ChunkWorkerPool } from '../../storage/workers/worker-pool.ts';
 
@@ -8,6 +9,8 @@ export interface UploadInput {
   readonly machineId: string;
   readonly snapshots: readonly { readonly disk: string; readonly path: string }[];
   readonly signal?: AbortSignal;
+  /** Change tracking: by snapshot path, the disk's previous snapshot and its point (change-tracking.ts). */
+  readonly previous?: Readonly<Record<string, PreviousSnapshot>>;
   /** 0–100 over the whole transfer. */
   readonly onProgress?: (percent: number) => void;
 }
@@ -43,6 +46,7 @@ export class LocalRepositoryUploader implements Uploader {
       pool: this.#pool,
       metadata: { [POINT_METADATA.taskId]: input.taskId, [POINT_METADATA.machineId]: input.machineId },
       ...(input.signal === undefined ? {} : { signal: input.signal }),
+      ...(input.previous === undefined ? {} : { previous: input.previous }),
       onProgress: (progress) => {
         const share = 100 / input.snapshots.length;
         input.onProgress?.(Math.min(99, Math.floor(progress.disk * share + (progress.bytesTotal > 0 ? (progress.bytesDone / progress.bytesTotal) * share : 0))));

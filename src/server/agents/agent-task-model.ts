@@ -22,6 +22,8 @@ export interface SnapshotTaskSettings {
   /** Application-consistent when pre/post scripts are configured, file-system-consistent otherwise. */
   readonly consistencyWanted: Exclude<Consistency, 'CrashConsistent'>;
   readonly disks: readonly { readonly name: string; readonly lun?: number; readonly path?: string }[];
+  /** The machine is Failed because the extension failed: remove and reinstall it before the task. */
+  readonly reinstall?: boolean;
 }
 
 export interface SnapshotTaskResult {

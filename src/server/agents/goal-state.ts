@@ -18,6 +18,7 @@ function taskGoal(task: AgentTaskRecord): SnapshotTaskGoal {
     pointName: settings.pointName,
     consistencyWanted: settings.consistencyWanted,
     disks: settings.disks.map((disk) => ({ name: disk.name, ...(disk.lun === undefined ? {} : { lun: disk.lun }), ...(disk.path === undefined ? {} : { path: disk.path }) })),
+    ...(settings.reinstall ? { reinstall: true } : {}),
   };
 }
 

@@ -4,7 +4,7 @@ import type { RegistrationRequest, RegistrationResponse } from '../../protocol/i
 import { withRetryOnConflict } from '../arm/index.ts';
 import { redeemRegistrationToken } from '../auth/index.ts';
 import type { MetadataStore } from '../persistence/index.ts';
-import type { VirtualMachineRecord, VmDisk } from '../resources/virtual-machine-model.ts';
+import type { ReportedOsRuntime, VirtualMachineRecord, VmDisk } from '../resources/virtual-machine-model.ts';
 import { applyRuntime, getVirtualMachine, saveVirtualMachine } from '../resources/virtual-machines-store.ts';
 import { vmOfMachine } from './machine-lookup.ts';
 
@@ -18,15 +18,33 @@ function withReportedDisks(vm: VirtualMachineRecord, request: RegistrationReques
   }
   const update = <D extends VmDisk>(disk: D): D => {
     const reported = request.disks.find((r) => r.name.toLowerCase() === disk.name.toLowerCase());
-    return reported ? { ...disk, path: reported.path, diskSizeGB: Math.max(1, Math.ceil(reported.sizeBytes / GIB)) } : disk;
+    return reported ? { ...disk, path: reported.path, diskSizeGB: Math.max(1, Math.ceil(reported.sizeBytes / GIB)), encryption: encryptionOf(disk, reported.encrypted) } : disk;
   };
-  return { ...vm, properties: { ...vm.properties, storageProfile: { osDisk: update(osDisk), dataDisks: dataDisks.map(update) } } };
+  const os = { ...update(osDisk), ...(request.os ? { osType: request.os.type } : {}) };
+  return { ...vm, properties: { ...vm.properties, storageProfile: { osDisk: os, dataDisks: dataDisks.map(update) } } };
+}
+
+/**
+ * What the agent saw on the disk decides between None and LUKS; the key-vault kinds (BEK,
+ * BEKAndKEK), which the API sets, are LUKS volumes too and stay as they are.
+ */
+function encryptionOf(disk: VmDisk, encrypted: boolean | undefined): VmDisk['encryption'] {
+  if (encrypted === undefined) return disk.encryption;
+  if (encrypted) return disk.encryption.type === 'None' ? { type: 'LUKS' } : disk.encryption;
+  return disk.encryption.type === 'LUKS' ? { type: 'None' } : disk.encryption;
+}
+
+function osOf(request: RegistrationRequest): ReportedOsRuntime | undefined {
+  if (!request.os) return undefined;
+  const { type: _type, ...rest } = request.os;
+  return rest;
 }
 
 /**
  * Registers a machine's agent: the VM (created by PUT, found by its vmId) must exist before the
  * one-time token is spent; then the token is redeemed for the machine's Agent token and the VM
- * records what the agent reported (disks' paths and sizes, agent status and version).
+ * records what the agent reported (disks' paths, sizes and LUKS encryption, OS type and name,
+ * agent status and version).
  */
 export async function registerAgent(store: MetadataStore, request: RegistrationRequest, now: Date): Promise<RegistrationResponse> {
   const found = await vmOfMachine(store, request.machineId);
@@ -37,7 +55,8 @@ export async function registerAgent(store: MetadataStore, request: RegistrationR
     if (!record) throw new ArcaError('ResourceNotFound', { resourceId: found.data.id });
     const { status, version, message } = request.agent;
     const runtime = applyRuntime(record.data.name, record.data.runtime, { agent: { status, version, lastReport: now.toISOString(), ...(message === undefined ? {} : { message }) } });
-    return saveVirtualMachine(store, { ...withReportedDisks(record.data, request), runtime }, record.version);
+    const os = osOf(request);
+    return saveVirtualMachine(store, { ...withReportedDisks(record.data, request), runtime: os ? { ...runtime, os } : runtime }, record.version);
   });
   return { machineId: request.machineId, vmResourceId: saved.data.id, tokenId: token.id, agentToken: token.secret };
 }

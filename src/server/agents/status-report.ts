@@ -2,10 +2,11 @@ import { ArcaError } from '../../core/errors/index.ts';
 import type { StatusReport, TaskStatusReport } from '../../protocol/index.ts';
 import type { MetadataOperations } from '../persistence/index.ts';
 import type { ExtensionRuntime } from '../resources/virtual-machine-model.ts';
-import { putVirtualMachineRuntime } from '../resources/virtual-machines-store.ts';
+import { getVirtualMachine, putVirtualMachineRuntime } from '../resources/virtual-machines-store.ts';
 import type { AgentTaskRecord, AgentTaskStatus } from './agent-task-model.ts';
 import type { AgentTaskNotifier } from './agent-task-notifier.ts';
 import { getAgentTask, updateAgentTask } from './agent-tasks-store.ts';
+import { followExtensionHealth } from './extension-provisioning.ts';
 import { acknowledgeGoalState } from './goal-state-store.ts';
 
 const SETTLED: readonly AgentTaskStatus[] = ['success', 'error', 'cancelled'];
@@ -43,7 +44,7 @@ function extensionsOf(report: StatusReport, now: Date): ExtensionRuntime[] {
 
 /**
  * Records a machine's status report: its runtime (agent status, version, last report, extension
- * statuses), each task it reports on, and which goal state it applied; then wakes whoever waits on
+ * statuses) and the provisioning state they imply (a failed handler makes the machine Failed), each task it reports on, and which goal state it applied; then wakes whoever waits on
  * those tasks. A report on a task of another machine is refused before anything is written.
  */
 export async function applyStatusReport(
@@ -60,10 +61,12 @@ export async function applyStatusReport(
     }
   }
   const { status, version, message } = report.agent;
+  const before = await getVirtualMachine(store, vm.id);
   await putVirtualMachineRuntime(store, vm.id, {
     agent: { status, version, lastReport: now.toISOString(), ...(message === undefined ? {} : { message }) },
     extensions: extensionsOf(report, now),
   });
+  if (before) await followExtensionHealth(store, before.data, report.extensions);
   for (const task of report.tasks) await updateAgentTask(store, task.taskId, (current) => applyTaskReport(current, task, now));
   if (report.goalStateIncarnation !== undefined) await acknowledgeGoalState(store, vm.id, report.goalStateIncarnation);
   for (const task of report.tasks) notifier.notify(task.taskId);

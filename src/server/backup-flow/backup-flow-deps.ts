@@ -27,4 +27,6 @@ export interface BackupFlowDeps {
   /** Reads a point's manifest from the vault's repository (throws RecoveryPointNotFound when there is none). */
   readonly loadPoint: (manifestId: string, signal?: AbortSignal) => Promise<RecoveryPointManifest>;
   readonly windows: BackupWindows;
+  /** The Backup service identity (arm/backup-service-identity.ts): the key vaults of encrypted machines must grant it get and list. */
+  readonly backupServiceObjectId: string;
 }

@@ -8,6 +8,7 @@ import { saveVirtualMachine } from '../resources/virtual-machines-store.ts';
 import { checkMachine } from './machine-checks.ts';
 
 const MINUTE = 60_000;
+const OPTIONS = { agentUnresponsiveMs: 10 * MINUTE, backupServiceObjectId: '00000000-0000-5000-8000-000000000001' };
 
 const code = (expected: string, param?: [string, string]) => (error: unknown) =>
   isArcaError(error) && error.code === expected && (param === undefined || error.params[param[0]] === param[1]);
@@ -50,14 +51,14 @@ describe('the machine checks of Take Snapshot', () => {
   after(() => close());
 
   it('passes a machine whose agent is Ready and whose disks fit', async () => {
-    assert.equal((await checkMachine(store, vmOf('ready'), T0, 10 * MINUTE)).data.name, 'ready');
+    assert.equal((await checkMachine(store, vmOf('ready'), T0, OPTIONS)).data.name, 'ready');
   });
 
   it('refuses, each with its code: a machine gone, one in Failed provisioning, one without an agent, one gone silent, one with a disk too large', async () => {
-    await assert.rejects(checkMachine(store, vmOf('gone'), T0, 10 * MINUTE), code('BCMV2VMNotFound', ['vmName', 'gone']));
-    await assert.rejects(checkMachine(store, vmOf('failed'), T0, 10 * MINUTE), code('UserErrorVmProvisioningStateFailed', ['extensionName', 'Arca.Backup.VMSnapshotLinux']));
-    await assert.rejects(checkMachine(store, vmOf('noagent'), T0, 10 * MINUTE), code('UserErrorGuestAgentStatusUnavailable', ['agentStatus', 'NotInstalled']));
-    await assert.rejects(checkMachine(store, vmOf('ready'), new Date(T0.getTime() + 11 * MINUTE), 10 * MINUTE), code('UserErrorGuestAgentStatusUnavailable', ['agentStatus', 'Unresponsive']));
-    await assert.rejects(checkMachine(store, vmOf('huge'), T0, 10 * MINUTE), code('UserErrorUnsupportedDiskSize', ['diskName', 'big']));
+    await assert.rejects(checkMachine(store, vmOf('gone'), T0, OPTIONS), code('BCMV2VMNotFound', ['vmName', 'gone']));
+    await assert.rejects(checkMachine(store, vmOf('failed'), T0, OPTIONS), code('UserErrorVmProvisioningStateFailed', ['extensionName', 'Arca.Backup.VMSnapshotLinux']));
+    await assert.rejects(checkMachine(store, vmOf('noagent'), T0, OPTIONS), code('UserErrorGuestAgentStatusUnavailable', ['agentStatus', 'NotInstalled']));
+    await assert.rejects(checkMachine(store, vmOf('ready'), new Date(T0.getTime() + 11 * MINUTE), OPTIONS), code('UserErrorGuestAgentStatusUnavailable', ['agentStatus', 'Unresponsive']));
+    await assert.rejects(checkMachine(store, vmOf('huge'), T0, OPTIONS), code('UserErrorUnsupportedDiskSize', ['diskName', 'big']));
   });
 });

@@ -26,6 +26,8 @@ export async function writeSnapshotTask(deps: BackupFlowDeps, context: JobContex
       pointName: newPointName(),
       consistencyWanted: 'ApplicationConsistent',
       disks: [osDisk, ...dataDisks].map((disk) => ({ name: disk.name, ...(disk.lun === undefined ? {} : { lun: disk.lun }), ...(disk.path === undefined ? {} : { path: disk.path }) })),
+      // Only an on-demand backup gets past the machine checks of a Failed machine: it reinstalls the extension.
+      ...(vm.properties.provisioningState === 'Failed' ? { reinstall: true } : {}),
     },
     created: now,
     status: 'pending',

@@ -62,6 +62,8 @@ export function instanceView(vm: VirtualMachineRecord) {
   const provisioning = properties.provisioningState;
   return {
     ...(properties.osProfile ? { computerName: properties.osProfile.computerName } : {}),
+    ...(runtime.os?.name ? { osName: runtime.os.name } : {}),
+    ...(runtime.os?.version ? { osVersion: runtime.os.version } : {}),
     vmAgent: {
       ...(agent.version ? { vmAgentVersion: agent.version } : { vmAgentVersion: 'Unknown' }),
       statuses: [{ ...AGENT[agent.status], ...(agent.message ? { message: agent.message } : {}), ...(agent.lastReport ? { time: agent.lastReport } : {}) }],

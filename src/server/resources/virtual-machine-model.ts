@@ -45,8 +45,17 @@ export interface ExtensionRuntime {
   readonly status?: { readonly status: ExtensionStatus; readonly code: number; readonly message: string; readonly time: string };
 }
 
+/** The operating system the machine's agent reported when it registered (Azure's instance view shows osName and osVersion). */
+export interface ReportedOsRuntime {
+  readonly name?: string;
+  readonly version?: string;
+  readonly kernel?: string;
+  readonly architecture?: string;
+}
+
 export interface VmRuntime {
   readonly powerState: PowerState;
+  readonly os?: ReportedOsRuntime;
   readonly agent: { readonly status: AgentStatus; readonly version?: string; readonly message?: string; readonly lastReport?: string };
   readonly extensions: readonly ExtensionRuntime[];
 }

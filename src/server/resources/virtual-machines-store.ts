@@ -42,6 +42,7 @@ export function applyRuntime(name: string, runtime: VmRuntime, update: VmRuntime
   const power = update.powerState;
   const status = update.agent?.status;
   return {
+    ...runtime,
     powerState: power === undefined || power === runtime.powerState ? runtime.powerState : transition(powerStateMachine, runtime.powerState, power, `PowerState of ${name}`),
     agent: {
       ...runtime.agent,

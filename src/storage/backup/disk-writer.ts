@@ -3,10 +3,11 @@ import { Semaphore } from '../blob/semaphore.ts';
 import { ImageReadError, isAllZero, readFixedChunks } from '../chunking/fixed-chunker.ts';
 import type { PackUploader } from '../pack/pack-uploader.ts';
 import type { DiskManifest } from '../points/manifest.ts';
-import { HOLE, RefListBuilder } from '../points/ref-list.ts';
+import { HOLE, isHole, RefListBuilder } from '../points/ref-list.ts';
 import { hex } from '../repository/layout.ts';
 import { BufferPool } from '../workers/buffer-pool.ts';
 import type { ChunkWorkerPool } from '../workers/worker-pool.ts';
+import { readChangedChunks, type PlannedChunk, type ReuseLookup } from './changed-chunks.ts';
 import type { ImageSource } from './image-source.ts';
 
 export interface DiskProgress {
@@ -21,6 +22,8 @@ export interface DiskWriterDeps {
   readonly chunkSize: number;
   readonly signal?: AbortSignal;
   readonly onProgress?: (progress: DiskProgress) => void;
+  /** Change tracking: earlier ids of chunks known unchanged, which are then not read. */
+  readonly reuse?: ReuseLookup;
 }
 
 /** What one disk's chunks share on their way: the workers, the packs, and the bounds on memory. */
@@ -76,7 +79,7 @@ const MAX_WINDOW = 4096;
  * seals in flight, not by how far the reader runs ahead: a chunk being sealed does not hold up the
  * hashing of the chunks behind it, only their commit, which costs nothing to wait for.
  */
-export async function writeDisk(name: string, image: ImageSource, deps: DiskWriterDeps): Promise<DiskManifest & { bytesNew: number }> {
+export async function writeDisk(name: string, image: ImageSource, deps: DiskWriterDeps): Promise<DiskManifest & { bytesNew: number; bytesRead: number }> {
   // Enough buffers that both workers hash while chunks ahead of them are read and one is sealed.
   const lane: Lane = { deps, buffers: new BufferPool(deps.chunkSize, deps.pool.size * 3 + 2), sealing: new Semaphore(deps.pool.size + 1), bytesNew: 0 };
   const refs = new RefListBuilder();
@@ -85,6 +88,7 @@ export async function writeDisk(name: string, image: ImageSource, deps: DiskWrit
   let zeroChunks = 0;
   let chunkCount = 0;
   let bytesDone = 0;
+  let bytesRead = 0;
 
   const commitFirst = async () => {
     const { id, length } = window.shift() as { id: Promise<Uint8Array>; length: number };
@@ -94,19 +98,29 @@ export async function writeDisk(name: string, image: ImageSource, deps: DiskWrit
     deps.onProgress?.({ bytesDone, bytesTotal: image.source.size, bytesNew: lane.bytesNew });
   };
 
+  const allocate = (n: number) => lane.buffers.acquire(n);
   const readAll = async () => {
-    const chunks = readFixedChunks(image.handle, image.source.size, deps.chunkSize, deps.signal, (n) => lane.buffers.acquire(n), 2);
-    for await (const chunk of chunks) {
+    const { size } = image.source;
+    const chunks = deps.reuse ? readChangedChunks(image.handle, size, deps.chunkSize, deps.reuse, deps.signal, allocate, 2) : readFixedChunks(image.handle, size, deps.chunkSize, deps.signal, allocate, 2);
+    // readFixedChunks' chunks always carry their data, so their length is never asked for.
+    for await (const chunk of chunks as AsyncGenerator<PlannedChunk>) {
       chunkCount++;
       // Read the length now: handing the buffer to a worker detaches it.
-      const length = chunk.data.length;
+      const length = chunk.data?.length ?? chunk.length;
       let id: Promise<Uint8Array>;
-      if (isAllZero(chunk.data)) {
-        zeroChunks++;
-        lane.buffers.release(chunk.data);
-        id = Promise.resolve(HOLE);
+      if (chunk.reused !== undefined) {
+        // Change tracking vouched for it: its earlier id, not read.
+        if (isHole(chunk.reused)) zeroChunks++;
+        id = Promise.resolve(chunk.reused);
       } else {
-        id = storeChunk(lane, chunk.data, true);
+        bytesRead += length;
+        if (isAllZero(chunk.data)) {
+          zeroChunks++;
+          lane.buffers.release(chunk.data);
+          id = Promise.resolve(HOLE);
+        } else {
+          id = storeChunk(lane, chunk.data, true);
+        }
       }
       const entry = { id, length, settled: false };
       // Failures surface when the chunk is committed; this also keeps them from being reported as unhandled first.
@@ -140,5 +154,6 @@ export async function writeDisk(name: string, image: ImageSource, deps: DiskWrit
     refPieces: pieces,
     source: image.source,
     bytesNew: lane.bytesNew,
+    bytesRead,
   };
 }

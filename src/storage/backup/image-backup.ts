@@ -12,7 +12,9 @@ import { hex, timeId } from '../repository/layout.ts';
 import type { Repository } from '../repository/repository.ts';
 import type { ChunkWorkerPool } from '../workers/worker-pool.ts';
 import { writeDisk, type DiskProgress } from './disk-writer.ts';
-import { openImage, unchanged } from './image-source.ts';
+import { FiemapToolReader, type ExtentMapReader } from './extent-map.ts';
+import { openImage, unchanged, type ImageSource } from './image-source.ts';
+import { planReuse, type PreviousSnapshot, type ReusePlan } from './reuse-plan.ts';
 
 export interface ImageBackupOptions {
   readonly paths: readonly string[];
@@ -20,6 +22,13 @@ export interface ImageBackupOptions {
   readonly metadata?: Readonly<Record<string, string>>;
   /** Skip image files unchanged since the newest point that holds them (default true). */
   readonly skipUnchanged?: boolean;
+  /**
+   * Change tracking, by path being backed up: the earlier copy-on-write snapshot of the same disk
+   * and its point. Chunks in extents both snapshots still share are not read (see reuse-plan.ts).
+   */
+  readonly previous?: Readonly<Record<string, PreviousSnapshot>>;
+  /** How extent maps are read (default: FIEMAP through xfs_io or filefrag). */
+  readonly extentMaps?: ExtentMapReader;
   readonly signal?: AbortSignal;
   readonly onProgress?: (progress: DiskProgress & { disk: number; path: string }) => void;
 }
@@ -65,6 +74,14 @@ async function clearOfMarks(repo: Repository, pool: ChunkWorkerPool, index: Chun
   return true;
 }
 
+/** The change-tracking plan for a disk that has a hint; undefined when none was given. */
+async function tracking(repo: Repository, options: ImageBackupOptions, shared: { index: ChunkIndex; uploader: PackUploader }, path: string, image: ImageSource): Promise<ReusePlan | undefined> {
+  const hint = options.previous?.[path];
+  if (hint === undefined) return undefined;
+  const ctx = { repo, pool: options.pool, ...shared, extents: options.extentMaps ?? new FiemapToolReader(), ...(options.signal ? { signal: options.signal } : {}) };
+  return planReuse(ctx, hint, image, repo.config.imageChunkSize);
+}
+
 /** Backs up each disk in turn into `uploader`, reusing unchanged image files' chunk lists. */
 async function backupDisks(
   repo: Repository,
@@ -84,19 +101,22 @@ async function backupDisks(
       const reusable =
         before && unchanged(before.source, image.source) && before.chunkSize === repo.config.imageChunkSize && (await clearOfMarks(repo, options.pool, index, before, excluded, options.signal));
       if (reusable) {
-        disks.push({ ...before, name: basename(path) });
+        disks.push({ ...before, name: basename(path), reading: { bytesRead: 0, bytesSkipped: image.source.size } });
         options.onProgress?.({ disk: n, path, bytesDone: image.source.size, bytesTotal: image.source.size, bytesNew: 0 });
         continue;
       }
-      const { bytesNew: diskNew, ...disk } = await writeDisk(basename(path), image, {
+      const plan = await tracking(repo, options, { index, uploader }, path, image);
+      const { bytesNew: diskNew, bytesRead: diskRead, ...disk } = await writeDisk(basename(path), image, {
         pool: options.pool,
         uploader,
         chunkSize: repo.config.imageChunkSize,
         signal: options.signal,
         onProgress: (p) => options.onProgress?.({ disk: n, path, ...p }),
+        ...(plan?.reuse ? { reuse: plan.reuse } : {}),
       });
-      disks.push(disk);
-      bytesRead += image.source.size;
+      const reading = { bytesRead: diskRead, bytesSkipped: image.source.size - diskRead, ...(plan?.reuse ? { previousPoint: plan.previousPoint } : plan ? { fullReadReason: plan.fullReadReason } : {}) };
+      disks.push({ ...disk, reading });
+      bytesRead += diskRead;
       bytesNew += diskNew;
     } finally {
       await image.handle.close();

@@ -26,7 +26,7 @@ export async function openImage(path: string): Promise<ImageSource> {
     const st = await handle.stat();
     if (!st.isFile() && !st.isBlockDevice()) throw new Error('it is neither a regular file nor a block device');
     const size = st.isBlockDevice() ? await blockDeviceSize(st.rdev) : st.size;
-    return { handle, source: { kind: st.isBlockDevice() ? 'block' : 'file', path, size, mtimeMs: st.mtimeMs, ino: st.ino, dev: st.dev } };
+    return { handle, source: { kind: st.isBlockDevice() ? 'block' : 'file', path, size, mtimeMs: st.mtimeMs, ino: st.ino, dev: st.dev, ctimeMs: st.ctimeMs } };
   } catch (error) {
     await handle?.close();
     throw new ArcaError('ImageFileUnreadable', { path, reason: (error as Error).message }, { cause: error });

@@ -26,7 +26,8 @@ export class ImageReadError extends Error {
   override name = 'ImageReadError';
 }
 
-async function readChunk(file: FileHandle, data: Uint8Array, offset: number, size: number): Promise<Uint8Array> {
+/** Fills `data` from `offset`, or throws ImageReadError. */
+export async function readChunk(file: FileHandle, data: Uint8Array, offset: number, size: number): Promise<Uint8Array> {
   let filled = 0;
   while (filled < data.length) {
     let bytesRead: number;

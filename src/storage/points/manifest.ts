@@ -14,6 +14,18 @@ export interface DiskSource {
   readonly mtimeMs: number;
   readonly ino: number;
   readonly dev: number;
+  /** Unlike mtime, nobody can set it back: change tracking trusts an earlier snapshot only if it is unchanged. */
+  readonly ctimeMs?: number;
+}
+
+/** How a backup got a disk's chunk list: what it read, and what it took unread from an earlier point. */
+export interface DiskReading {
+  readonly bytesRead: number;
+  readonly bytesSkipped: number;
+  /** The point whose chunk ids were reused for the ranges change tracking found unchanged. */
+  readonly previousPoint?: string;
+  /** Why change tracking was not used and the whole disk was read (when it was asked for). */
+  readonly fullReadReason?: string;
 }
 
 export interface DiskManifest {
@@ -27,6 +39,7 @@ export interface DiskManifest {
   readonly refPieces: readonly string[];
   /** The image file as it was, so an unchanged file can be skipped next time without reading it. */
   readonly source?: DiskSource;
+  readonly reading?: DiskReading;
 }
 
 export interface BackupStats {

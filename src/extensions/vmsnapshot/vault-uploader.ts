@@ -1,0 +1,71 @@
+import { ArcaError, invalidArgument, isArcaError } from '../../core/errors/index.ts';
+import { ChunkWorkerPool } from '../../storage/workers/worker-pool.ts';
+import type { JsonObject } from '../host/settings-files.ts';
+import { localRepositoryChannel } from './local-repository-channel.ts';
+import { LocalRepositoryUploader, type UploadInput, type UploadResult, type Uploader } from './uploader.ts';
+import { openVaultChannel, type VaultChannel, type VaultChannelOptions } from './vault-repository-over-https.ts';
+
+/** What the agent puts in the extension's protected settings (mode 0600) for the upload channel. */
+export interface VaultSettings {
+  readonly url: string;
+  readonly machineId: string;
+  readonly token: string;
+  /** The vault's CA (PEM), pinned at registration. */
+  readonly ca: string;
+}
+
+export function parseVaultSettings(value: unknown): VaultSettings {
+  const body = (typeof value === 'object' && value !== null ? value : {}) as Record<string, unknown>;
+  for (const key of ['url', 'machineId', 'token', 'ca']) {
+    if (typeof body[key] !== 'string' || body[key] === '') throw invalidArgument(`protectedSettings.vault.${key}`, 'the agent must give the vault’s url, machineId, token and CA');
+  }
+  return body as unknown as VaultSettings;
+}
+
+/**
+ * The Uploader over the upload channel (ADR 5): the channel is opened when the transfer starts
+ * (the vault hands out the derived keys only while the task is open) and closed when it ends. The
+ * vault closing the channel mid-transfer (UploadChannelNoOpenTask) means the task was called off:
+ * cancelled or timed out, so it ends as OperationCancelled rather than as a failure of its own.
+ */
+export class VaultChannelUploader implements Uploader {
+  readonly #options: VaultChannelOptions;
+  readonly #workers: number;
+
+  constructor(options: VaultChannelOptions, workers = 2) {
+    this.#options = options;
+    this.#workers = workers;
+  }
+
+  async upload(input: UploadInput): Promise<UploadResult> {
+    let channel: VaultChannel | undefined;
+    let pool: ChunkWorkerPool | undefined;
+    try {
+      channel = await openVaultChannel(this.#options);
+      pool = new ChunkWorkerPool(channel.repo.keys, channel.repo.config.zstdLevel, this.#workers);
+      return await new LocalRepositoryUploader(channel.repo, pool).upload(input);
+    } catch (error) {
+      if (isArcaError(error) && error.code === 'UploadChannelNoOpenTask') {
+        throw new ArcaError('OperationCancelled', { reason: 'the vault closed the upload channel: the task was called off' }, { cause: error });
+      }
+      throw error;
+    } finally {
+      await pool?.close();
+      channel?.close();
+    }
+  }
+}
+
+/**
+ * `EnableDeps.uploaderFor` of the shipped extension: the upload channel to the vault when the
+ * protected settings carry `vault` (what the agent gives); a repository folder on this machine
+ * when they carry `localRepository` (tests that run the extension without a vault); otherwise
+ * none, and a task stops at phase `transfer` with its snapshots taken.
+ */
+export async function uploaderFromSettings(protectedSettings: JsonObject): Promise<{ readonly uploader: Uploader; close(): Promise<void> } | undefined> {
+  if (protectedSettings['vault'] !== undefined) {
+    const vault = parseVaultSettings(protectedSettings['vault']);
+    return { uploader: new VaultChannelUploader({ url: vault.url, ca: vault.ca, token: vault.token, machineId: vault.machineId }), close: async () => {} };
+  }
+  return localRepositoryChannel(protectedSettings);
+}
