@@ -12,6 +12,10 @@ export const EXIT_CODES = {
   conflict: 4,
   unauthorized: 5,
   unavailable: 6,
+  /** `arca job watch`, `backup now --wait`, `restore --wait`: the job completed with warnings. */
+  jobWarnings: 7,
+  /** The job watched was cancelled. (A failed job exits with its error code's exit code, 1 if it has none.) */
+  jobCancelled: 8,
   internal: 70,
   cancelled: 130,
 } as const;

@@ -1,7 +1,9 @@
 import { Command, Option } from 'commander';
 import { ARCA_VERSION } from '../platform/version.ts';
 import { agentCommand } from './commands/agent/index.ts';
+import { doctorCommand } from './commands/doctor/index.ts';
 import { errorsCommand } from './commands/errors.ts';
+import { addOperatorCommands } from './commands/operator.ts';
 import { repoCommand } from './commands/repo/index.ts';
 
 /**
@@ -9,7 +11,7 @@ import { repoCommand } from './commands/repo/index.ts';
  * agent its extension host (src/extensions), which cli cannot import.
  */
 export function buildProgram(deps: { readonly agent?: Parameters<typeof agentCommand>[0] } = {}): Command {
-  return new Command('arca')
+  const program = new Command('arca')
     .description('Arca: virtual-machine backup you run yourself')
     .version(ARCA_VERSION)
     .addOption(new Option('-o, --output <format>', 'output format (default: table, or ARCA_OUTPUT)').choices(['table', 'json']))
@@ -17,5 +19,8 @@ export function buildProgram(deps: { readonly agent?: Parameters<typeof agentCom
     .showSuggestionAfterError()
     .addCommand(errorsCommand())
     .addCommand(repoCommand())
-    .addCommand(agentCommand(deps.agent));
+    .addCommand(agentCommand(deps.agent))
+    .addCommand(doctorCommand());
+  // The commands that call a vault's API (src/client): login, contexts, vaults, policies, jobs, restore…
+  return addOperatorCommands(program);
 }

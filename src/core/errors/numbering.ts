@@ -36,6 +36,10 @@ export const NUMERIC_BLOCKS = {
   agentHost: 771500,
   /** The upload channel: a machine's extension writing its backup into the vault's repository (771600–771649). */
   uploadChannel: 771600,
+  /** What `arca doctor` finds on a machine that no other phase names (771700–771749). */
+  doctor: 771700,
+  /** The `arca` command line as a client of the API: contexts, sign-in, reaching the server (771650–771699). */
+  cli: 771650,
 } as const;
 
 export const RETIRED_NUMERIC_CODES: readonly number[] = [];

@@ -3,6 +3,7 @@ import type { ExtensionHostFactory } from '../../../agent/extension-host.ts';
 import { configCheckCommand } from './config-check.ts';
 import { registerCommand } from './register.ts';
 import { runCommand } from './run.ts';
+import { tokenCommand } from './token.ts';
 
 /** `arca agent …`: the guest agent's commands on the machine. The composition root may hand it the extension host. */
 export function agentCommand(deps: { readonly extensionHost?: ExtensionHostFactory } = {}): Command {
@@ -10,5 +11,6 @@ export function agentCommand(deps: { readonly extensionHost?: ExtensionHostFacto
     .description('the guest agent on a protected machine: configuration, registration with a vault, and the daemon')
     .addCommand(new Command('config').description('the agent configuration file (/etc/arca/agent.conf)').addCommand(configCheckCommand()))
     .addCommand(registerCommand())
-    .addCommand(runCommand(deps.extensionHost));
+    .addCommand(runCommand(deps.extensionHost))
+    .addCommand(tokenCommand());
 }

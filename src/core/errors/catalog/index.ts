@@ -3,7 +3,9 @@ import { accessErrors } from './access.ts';
 import { agentErrors } from './agent.ts';
 import { agentHostErrors } from './agent-host.ts';
 import { apiErrors } from './api.ts';
+import { cliErrors } from './cli.ts';
 import { backupFlowErrors } from './backup-flow.ts';
+import { doctorErrors } from './doctor.ts';
 import { extensionErrors } from './extension.ts';
 import { generalErrors } from './general.ts';
 import { jobErrors } from './job.ts';
@@ -37,6 +39,8 @@ const byPhase = {
   ...backupFlowErrors,
   ...agentHostErrors,
   ...uploadChannelErrors,
+  ...cliErrors,
+  ...doctorErrors,
 };
 
 export type CatalogCode = keyof typeof byPhase;
@@ -76,4 +80,6 @@ export const SOURCE_ENTRY_COUNT =
   Object.keys(accessErrors).length +
   Object.keys(backupFlowErrors).length +
   Object.keys(agentHostErrors).length +
-  Object.keys(uploadChannelErrors).length;
+  Object.keys(uploadChannelErrors).length +
+  Object.keys(cliErrors).length +
+  Object.keys(doctorErrors).length;

@@ -1,0 +1,91 @@
+import { access, readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { LOCAL_STATUS_FILE } from '../daemon/agent-daemon.ts';
+import { CREDENTIALS_FILE } from '../registration/credentials.ts';
+import { fail, pass, warn, type Check, type Finding, type Fix } from './check.ts';
+import type { MachineContext } from './machine-context.ts';
+
+const MIN_NODE_MAJOR = 24;
+const SERVICE = 'arca-agent';
+
+export const agentRegisteredCheck: Check<MachineContext> = {
+  id: 'agent.registered',
+  title: 'agent is registered with a vault',
+  async run(context) {
+    const libDir = context.loaded.config.libDir;
+    if (context.credentials) return pass(`machine ${context.credentials.machineId} registered with ${context.credentials.vaultUrl} on ${context.credentials.registered}`);
+    return fail(context.credentialsError ?? `no ${CREDENTIALS_FILE} in ${libDir}`, 'UserErrorGuestAgentNotInstalled', { vmName: context.vmName });
+  },
+};
+
+export async function hasSystemd(context: MachineContext): Promise<boolean> {
+  return access(context.paths.systemdRunDir).then(
+    () => true,
+    () => false,
+  );
+}
+
+/** Restarts the agent through systemd when the machine has it; otherwise says how to start it. */
+export function restartAgentFix(context: MachineContext): Fix {
+  return {
+    description: `restart the agent (systemctl restart ${SERVICE})`,
+    destructive: false,
+    async apply() {
+      if (!(await hasSystemd(context))) return `not restarted: this machine has no systemd; start the agent with \`arca agent run --config ${context.loaded.path}\` under your service manager`;
+      const result = await context.exec('systemctl', ['restart', SERVICE], AbortSignal.timeout(8000));
+      if (result.code !== 0) throw new Error(`systemctl restart ${SERVICE} failed: ${result.stderr.trim() || `exit ${String(result.code)}`}`);
+      return `restarted ${SERVICE} with systemctl`;
+    },
+  };
+}
+
+interface LocalStatus {
+  readonly time?: string;
+  readonly agent?: { readonly status?: string; readonly version?: string; readonly message?: string };
+}
+
+/**
+ * The daemon writes status.json every period (Extensions.GoalStatePeriod); older than three periods
+ * (at least 60 s) means it is not running. Where systemd runs, `systemctl is-active` is asked too.
+ */
+export const agentServiceCheck: Check<MachineContext> = {
+  id: 'agent.service',
+  title: 'agent service is running and reporting',
+  async run(context, signal) {
+    const params = { vmName: context.vmName };
+    const path = join(context.loaded.config.libDir, LOCAL_STATUS_FILE);
+    const findings: Finding[] = [];
+    if (await hasSystemd(context)) {
+      const active = await context.exec('systemctl', ['is-active', SERVICE], signal);
+      const state = active.stdout.trim() || 'unknown';
+      if (state !== 'active') findings.push(fail(`systemctl is-active ${SERVICE}: ${state}`, 'UserErrorGuestAgentStatusUnavailable', params, restartAgentFix(context)));
+    }
+    let status: LocalStatus;
+    try {
+      status = JSON.parse(await readFile(path, 'utf8')) as LocalStatus;
+    } catch (error) {
+      findings.push(fail(`${path} cannot be read (${(error as NodeJS.ErrnoException).code ?? (error as Error).message}): the agent has never run here`, 'UserErrorGuestAgentStatusUnavailable', params, restartAgentFix(context)));
+      return findings;
+    }
+    const maxAgeMs = Math.max(60_000, 3 * context.loaded.config.goalStatePeriodSeconds * 1000);
+    const ageMs = context.clock.now().getTime() - Date.parse(status.time ?? '');
+    if (!(ageMs <= maxAgeMs)) {
+      const age = Number.isFinite(ageMs) ? `${Math.round(ageMs / 1000)} s old` : 'without a time';
+      findings.push(fail(`${path} is ${age} (the agent writes it every ${context.loaded.config.goalStatePeriodSeconds} s): the agent is not running`, 'UserErrorGuestAgentStatusUnavailable', params, restartAgentFix(context)));
+      return findings;
+    }
+    if (status.agent?.status !== 'Ready') findings.push(warn(`the agent says ${status.agent?.status ?? 'nothing'}: ${status.agent?.message ?? ''}`.trim(), 'UserErrorGuestAgentStatusUnavailable', params));
+    if (findings.length === 0) findings.push(pass(`status.json written ${Math.round(ageMs / 1000)} s ago; agent ${status.agent?.version ?? ''} Ready`));
+    return findings;
+  },
+};
+
+export const runtimeCheck: Check<MachineContext> = {
+  id: 'agent.runtime',
+  title: `Node.js runtime is ${MIN_NODE_MAJOR} or later`,
+  async run(context) {
+    const major = Number(context.nodeVersion.split('.')[0]);
+    if (major >= MIN_NODE_MAJOR) return pass(`Node.js ${context.nodeVersion}; agent ${context.agentVersion}`);
+    return fail(`Node.js ${context.nodeVersion} is older than ${MIN_NODE_MAJOR}`, 'UserErrorGuestOsNotSupported', { vmName: context.vmName, os: `Node.js ${context.nodeVersion}` });
+  },
+};

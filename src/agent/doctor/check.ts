@@ -1,0 +1,42 @@
+import type { CatalogCode, ErrorParams } from '../../core/errors/index.ts';
+
+/** A check's verdict; `worse` orders them, the worst first in every report. */
+export const CHECK_STATUSES = ['FAIL', 'WARN', 'PASS'] as const;
+export type CheckStatus = (typeof CHECK_STATUSES)[number];
+
+export function severity(status: CheckStatus): number {
+  return CHECK_STATUSES.indexOf(status);
+}
+
+/**
+ * A repair the doctor can make. `destructive` repairs are applied only after the operator agrees
+ * (or with --yes); `apply` says in one sentence what it did.
+ */
+export interface Fix {
+  readonly description: string;
+  readonly destructive: boolean;
+  apply(): Promise<string>;
+}
+
+/** One finding of a check: its verdict, the catalog code the condition causes, and what was seen. */
+export interface Finding {
+  readonly status: CheckStatus;
+  /** What was seen, in plain words (facts: paths, values), shown under the title. */
+  readonly detail: string;
+  readonly code?: CatalogCode;
+  readonly params?: ErrorParams;
+  readonly fix?: Fix;
+}
+
+/** A step of the troubleshooting checklist. `run` may return several findings (one per mount, per extension…). */
+export interface Check<C> {
+  readonly id: string;
+  readonly title: string;
+  /** Default 3 s; the whole run stays under 10 s because checks run side by side. */
+  readonly timeoutMs?: number;
+  run(context: C, signal: AbortSignal): Promise<Finding | readonly Finding[]>;
+}
+
+export const pass = (detail: string): Finding => ({ status: 'PASS', detail });
+export const warn = (detail: string, code?: CatalogCode, params?: ErrorParams, fix?: Fix): Finding => ({ status: 'WARN', detail, ...(code ? { code } : {}), ...(params ? { params } : {}), ...(fix ? { fix } : {}) });
+export const fail = (detail: string, code: CatalogCode, params: ErrorParams, fix?: Fix): Finding => ({ status: 'FAIL', detail, code, params, ...(fix ? { fix } : {}) });

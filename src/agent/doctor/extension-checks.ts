@@ -1,0 +1,150 @@
+import { access, constants, readdir, readFile, rm } from 'node:fs/promises';
+import { join } from 'node:path';
+import { findEntry, type CatalogCode } from '../../core/errors/index.ts';
+import { CATALOG } from '../../core/errors/index.ts';
+import { SNAPSHOT_EXTENSION } from '../../protocol/index.ts';
+import { fail, pass, warn, type Check, type Finding, type Fix } from './check.ts';
+import type { MachineContext } from './machine-context.ts';
+import { mountOf, readMounts } from './mounts.ts';
+
+/** A handler folder as the extension host leaves it (src/extensions/host/README.md), read without its code. */
+export interface HandlerOnDisk {
+  readonly dir: string;
+  readonly name: string;
+  readonly version: string;
+  readonly argv: readonly string[];
+  readonly state?: { readonly state?: string; readonly failure?: { readonly command?: string; readonly code?: string; readonly message?: string } };
+  readonly status?: { readonly sequence: number; readonly status: string; readonly code: number; readonly message: string; readonly timestamp: string };
+  readonly heartbeatTime?: string;
+}
+
+const readJson = async <T>(path: string): Promise<T | undefined> => {
+  try {
+    return JSON.parse(await readFile(path, 'utf8')) as T;
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    throw error;
+  }
+};
+
+async function latestStatus(dir: string): Promise<HandlerOnDisk['status']> {
+  const names = await readdir(join(dir, 'status')).catch(() => [] as string[]);
+  const sequence = names.map((n) => /^(\d+)\.status$/.exec(n)?.[1]).filter((n) => n !== undefined).map(Number).toSorted((a, b) => a - b).at(-1);
+  if (sequence === undefined) return undefined;
+  const body = await readJson<{ timestampUTC?: string; status?: { status?: string; code?: number; formattedMessage?: { message?: string } } }[]>(join(dir, 'status', `${sequence}.status`));
+  const entry = body?.[0];
+  if (!entry?.status) return undefined;
+  return { sequence, status: String(entry.status.status), code: Number(entry.status.code ?? 0), message: String(entry.status.formattedMessage?.message ?? ''), timestamp: String(entry.timestampUTC ?? '') };
+}
+
+/** Every handler folder in Lib.Dir (one holding HandlerManifest.json). */
+export async function handlersOnDisk(libDir: string): Promise<HandlerOnDisk[]> {
+  const entries = await readdir(libDir, { withFileTypes: true }).catch(() => []);
+  const handlers: HandlerOnDisk[] = [];
+  for (const entry of entries.filter((e) => e.isDirectory()).toSorted((a, b) => a.name.localeCompare(b.name))) {
+    const dir = join(libDir, entry.name);
+    const manifest = await readJson<{ name?: string; version?: string; commands?: { enable?: { argv?: string[] } } }>(join(dir, 'HandlerManifest.json'));
+    if (!manifest?.name) continue;
+    const state = await readJson<HandlerOnDisk['state']>(join(dir, 'state.json'));
+    const status = await latestStatus(dir);
+    const heartbeat = await readJson<{ time?: string }>(join(dir, 'heartbeat.json'));
+    handlers.push({
+      dir,
+      name: manifest.name,
+      version: String(manifest.version ?? ''),
+      argv: manifest.commands?.enable?.argv ?? [],
+      ...(state ? { state } : {}),
+      ...(status ? { status } : {}),
+      ...(heartbeat?.time ? { heartbeatTime: heartbeat.time } : {}),
+    });
+  }
+  return handlers;
+}
+
+/**
+ * Removing state.json makes the handler NotInstalled, and removing its status files drops the
+ * failed answer: the next task installs it again from its package. Settings and logs stay.
+ */
+export function removeHandlerStateFix(handler: HandlerOnDisk): Fix {
+  const state = join(handler.dir, 'state.json');
+  const status = join(handler.dir, 'status');
+  return {
+    description: `remove the handler state and status of ${handler.name} (${state}, ${status}/) so that the next backup installs it again`,
+    destructive: false,
+    async apply() {
+      await rm(state, { force: true });
+      await rm(status, { recursive: true, force: true });
+      return `removed ${state} and ${status}/; the next backup installs ${handler.name} again`;
+    },
+  };
+}
+
+const STUCK_MS = 30 * 60_000;
+const HEARTBEAT_STALE_MS = 5 * 60_000;
+
+function codeFromStatus(numeric: number): CatalogCode | undefined {
+  const entry = CATALOG.find((e) => e.numericCode === numeric);
+  return entry ? (findEntry(entry.code)?.code as CatalogCode | undefined) : undefined;
+}
+
+function handlerFindings(handler: HandlerOnDisk, context: MachineContext): Finding {
+  const params = { vmName: context.vmName, extensionName: handler.name };
+  const label = `${handler.name} ${handler.version}`;
+  const failure = handler.state?.failure;
+  if (failure || handler.state?.state === 'FailedUpgrade') {
+    const why = failure ? `${failure.command ?? 'a command'} failed: ${failure.code ?? ''} ${failure.message ?? ''}`.trim() : 'handler state FailedUpgrade';
+    return fail(`${label}: ${why}`, 'UserErrorVmProvisioningStateFailed', params, removeHandlerStateFix(handler));
+  }
+  const status = handler.status;
+  if (status?.status === 'error') {
+    const code = codeFromStatus(status.code) ?? 'UserErrorVmProvisioningStateFailed';
+    return fail(`${label}: status ${status.sequence} is error (${status.code}): ${status.message}`, code, params, removeHandlerStateFix(handler));
+  }
+  if (status?.status === 'transitioning') {
+    const now = context.clock.now().getTime();
+    const since = now - Date.parse(status.timestamp);
+    const beating = handler.heartbeatTime !== undefined && now - Date.parse(handler.heartbeatTime) <= HEARTBEAT_STALE_MS;
+    if (since > STUCK_MS && !beating) return fail(`${label}: transitioning since ${status.timestamp} and no heartbeat`, 'ExtensionStuckTransitioning', { ...params, minutes: Math.round(since / 60_000) }, removeHandlerStateFix(handler));
+    return pass(`${label}: working on sequence ${status.sequence}`);
+  }
+  if (status?.status === 'warning') return warn(`${label}: status ${status.sequence} warning: ${status.message}`);
+  return pass(`${label}: ${handler.state?.state ?? 'NotInstalled'}${status ? `, last status ${status.status}` : ''}`);
+}
+
+export const extensionsCheck: Check<MachineContext> = {
+  id: 'extensions.status',
+  title: 'every extension succeeded and none is stuck',
+  async run(context) {
+    const handlers = await handlersOnDisk(context.loaded.config.libDir);
+    if (handlers.length === 0) return pass('no extension installed yet; the first backup installs the snapshot extension');
+    return handlers.map((handler) => handlerFindings(handler, context));
+  },
+};
+
+async function readSwitch(path: string): Promise<string | undefined> {
+  return readFile(path, 'utf8').then((t) => t.trim(), () => undefined);
+}
+
+/** The snapshot extension's program exists, may run, and sits on a mount without noexec; SELinux and AppArmor noted. */
+export const snapshotFilesCheck: Check<MachineContext> = {
+  id: 'extensions.snapshot-files',
+  title: 'snapshot extension files present and allowed to run',
+  async run(context) {
+    const handler = (await handlersOnDisk(context.loaded.config.libDir)).find((h) => h.name.toLowerCase() === SNAPSHOT_EXTENSION.toLowerCase());
+    if (!handler) return pass('the snapshot extension is not installed yet');
+    const params = { vmName: context.vmName };
+    const mounts = await readMounts(context.paths.procDir).catch(() => []);
+    const [program, script] = handler.argv;
+    for (const [path, mode] of [[program, constants.X_OK], [script, constants.R_OK]] as const) {
+      if (path === undefined || !path.startsWith('/')) continue;
+      const missing = await access(path, mode).then(() => undefined, (error: NodeJS.ErrnoException) => error.code ?? 'error');
+      if (missing) return fail(`${path}: ${missing}`, 'UserErrorExtensionInstallationFailed', { ...params, reason: `${path} is ${mode === constants.X_OK ? 'not executable' : 'not readable'} (${missing})` });
+      const mount = mountOf(mounts, path);
+      if (mount?.options.includes('noexec')) return fail(`${path} is on ${mount.mountPoint}, mounted noexec`, 'UserErrorExtensionBlockedBySecurityPolicy', { ...params, mechanism: `the noexec option of ${mount.mountPoint}`, path });
+    }
+    const notes: string[] = [];
+    if ((await readSwitch(join(context.paths.sysDir, 'fs', 'selinux', 'enforce'))) === '1') notes.push(`SELinux is enforcing: if the extension is denied, allow ${context.loaded.config.libDir} in the policy`);
+    if ((await readSwitch(join(context.paths.sysDir, 'module', 'apparmor', 'parameters', 'enabled'))) === 'Y') notes.push('AppArmor is on: a profile confining node must allow the extension');
+    return pass([`${program ?? '?'} runs ${script ?? ''}`.trim(), ...notes].join('; '));
+  },
+};

@@ -1,0 +1,72 @@
+import { lookup } from 'node:dns/promises';
+import { request } from 'node:https';
+import { isIP } from 'node:net';
+import { isArcaError } from '../../core/errors/index.ts';
+import { loadTrustedCa } from '../registration/credentials.ts';
+import { httpsAgentFor, transportError, type VaultEndpoint } from '../vault/vault-client.ts';
+import { fail, pass, warn, type Check, type Finding } from './check.ts';
+import type { MachineContext } from './machine-context.ts';
+
+const MAX_SKEW_S = 60;
+const WARN_SKEW_S = 5;
+
+/** One GET /healthz: the server's Date header and status, or the transport failure. */
+function probe(endpoint: VaultEndpoint, signal: AbortSignal): Promise<{ status: number; date: string | undefined }> {
+  const agent = httpsAgentFor(endpoint);
+  return new Promise<{ status: number; date: string | undefined }>((resolve, reject) => {
+    const req = request(new URL('/healthz', endpoint.url), { agent, signal, headers: { connection: 'close' } }, (res) => {
+      res.resume();
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, date: res.headers.date }));
+    });
+    req.on('error', reject);
+    req.end();
+  }).finally(() => agent.destroy());
+}
+
+/**
+ * The seed's network steps, in the order they fail: the vault's name resolves, its port answers
+ * (through HttpProxy.* when set), its certificate is valid for the pinned CA, and the clocks agree.
+ */
+export const vaultEndpointCheck: Check<MachineContext> = {
+  id: 'network.vault',
+  title: 'vault endpoint resolvable, reachable, TLS valid, clock in step',
+  timeoutMs: 5000,
+  async run(context, signal) {
+    const { config } = context.loaded;
+    const url = config.vaultUrl ?? context.credentials?.vaultUrl;
+    if (url === undefined) return warn('no vault known: set Vault.Url or register the agent (`arca agent register`)');
+    const parsed = new URL(url);
+    const host = parsed.hostname.replace(/^\[|\]$/g, '');
+    const via = config.httpProxy ? ` through proxy ${config.httpProxy.host}:${config.httpProxy.port}` : '';
+    if (!config.httpProxy && isIP(host) === 0) {
+      try {
+        await lookup(host);
+      } catch (error) {
+        return fail(`${host} does not resolve: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`, 'AgentVaultUnreachable', { endpoint: url, reason: `the name ${host} does not resolve` });
+      }
+    }
+    let ca: string | undefined;
+    try {
+      ca = await loadTrustedCa(config.libDir, config.vaultCaFile);
+    } catch (error) {
+      return fail((error as Error).message, 'UserErrorSecureChannelFailed', { vmName: context.vmName, endpoint: url, reason: (error as Error).message });
+    }
+    let answer: { status: number; date: string | undefined };
+    try {
+      answer = await probe({ url, ...(ca === undefined ? {} : { ca }), ...(config.httpProxy ? { proxy: config.httpProxy } : {}) }, signal);
+    } catch (error) {
+      const classified = transportError(url, error, context.vmName);
+      const reason = String(classified.params.reason ?? (error as Error).message);
+      return fail(`${url}${via}: ${reason}`, isArcaError(classified) ? (classified.code as 'AgentVaultUnreachable') : 'AgentVaultUnreachable', { ...classified.params, vmName: context.vmName });
+    }
+    const findings: Finding[] = [pass(`${url}${via} answered ${answer.status}; certificate valid for ${ca === undefined ? "the system's CAs" : 'the pinned CA'}`)];
+    const serverTime = Date.parse(answer.date ?? '');
+    if (Number.isFinite(serverTime)) {
+      const skew = Math.round((context.clock.now().getTime() - serverTime) / 1000);
+      const params = { vmName: context.vmName, endpoint: url, seconds: skew };
+      if (Math.abs(skew) > MAX_SKEW_S) findings.push(fail(`this machine's clock is ${skew} s from the vault's`, 'MachineClockSkewed', params));
+      else if (Math.abs(skew) > WARN_SKEW_S) findings.push(warn(`this machine's clock is ${skew} s from the vault's`, 'MachineClockSkewed', params));
+    }
+    return findings;
+  },
+};

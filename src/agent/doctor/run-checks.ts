@@ -1,0 +1,72 @@
+import type { Clock } from '../../core/clock.ts';
+import { entryFor, renderEntry, type Language } from '../../core/errors/index.ts';
+import { severity, type Check, type CheckStatus, type Finding, type Fix } from './check.ts';
+
+/** One finding as reported: the check it came from and the catalog code rendered in the chosen language. */
+export interface CheckResult {
+  readonly id: string;
+  readonly title: string;
+  readonly status: CheckStatus;
+  readonly detail: string;
+  readonly code?: string;
+  readonly numericCode?: number;
+  readonly message?: string;
+  readonly steps?: readonly string[];
+  readonly durationMs: number;
+  readonly fix?: { readonly description: string; readonly destructive: boolean };
+}
+
+export interface RunOutcome {
+  readonly results: readonly CheckResult[];
+  /** Not in JSON: the repairs, by the index of their result. */
+  readonly fixes: ReadonlyMap<number, Fix>;
+}
+
+const DEFAULT_TIMEOUT_MS = 3000;
+
+async function runOne<C>(check: Check<C>, context: C, monotonic: () => number): Promise<{ findings: readonly Finding[]; ms: number }> {
+  const started = monotonic();
+  const timeoutMs = check.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+  const controller = new AbortController();
+  let timer: NodeJS.Timeout | undefined;
+  const timedOut = new Promise<Finding>((resolve) => {
+    timer = setTimeout(() => {
+      controller.abort();
+      resolve({ status: 'WARN', detail: `no answer within ${timeoutMs / 1000} s`, code: 'DoctorCheckTimedOut', params: { check: check.title, seconds: timeoutMs / 1000 } });
+    }, timeoutMs);
+  });
+  try {
+    const found = await Promise.race([check.run(context, controller.signal), timedOut]);
+    return { findings: Array.isArray(found) ? found : [found as Finding], ms: monotonic() - started };
+  } catch (error) {
+    const reason = error instanceof Error ? error.message : String(error);
+    return { findings: [{ status: 'WARN', detail: `the check itself failed: ${reason}` }], ms: monotonic() - started };
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/**
+ * Runs every check side by side, each under its own timeout, and returns the findings worst first
+ * (FAIL, WARN, PASS; in check order within a verdict), each code rendered in `language`.
+ */
+export async function runChecks<C>(checks: readonly Check<C>[], context: C, options: { language: Language; monotonic: () => number; clock?: Clock }): Promise<RunOutcome> {
+  const runs = await Promise.all(checks.map((check) => runOne(check, context, options.monotonic)));
+  const flat = runs.flatMap((run, i) => run.findings.map((finding) => ({ check: checks[i] as Check<C>, finding, ms: run.ms })));
+  const ordered = flat.map((item, order) => ({ ...item, order })).toSorted((a, b) => severity(a.finding.status) - severity(b.finding.status) || a.order - b.order);
+  const fixes = new Map<number, Fix>();
+  const results = ordered.map(({ check, finding, ms }, index): CheckResult => {
+    if (finding.fix) fixes.set(index, finding.fix);
+    const rendered = finding.code ? renderEntry(entryFor(finding.code), options.language, finding.params ?? {}) : undefined;
+    return {
+      id: check.id,
+      title: check.title,
+      status: finding.status,
+      detail: finding.detail,
+      ...(rendered ? { code: rendered.code, numericCode: rendered.numericCode, message: rendered.message, steps: rendered.recommendations } : {}),
+      durationMs: Math.round(ms),
+      ...(finding.fix ? { fix: { description: finding.fix.description, destructive: finding.fix.destructive } } : {}),
+    };
+  });
+  return { results, fixes };
+}

@@ -1,0 +1,174 @@
+import { fail, pass, warn, type Check, type Finding, type Fix } from '../../../agent/doctor/check.ts';
+import type { BackupApi, Resource, VaultRef } from '../../../client/backup-api.ts';
+import { listResourceGroups, listRestorePointCollections } from '../../../client/doctor-api.ts';
+import { findEntry, isArcaError, type CatalogCode } from '../../../core/errors/index.ts';
+import { INSTANT_RETENTION_DAYS, MAX_INSTANT_RESTORE_POINTS_PER_VM } from '../../../core/limits.ts';
+
+/** What every vault-side check sees: the API, the vault, the machine as the vault knows it. */
+export interface VaultContext {
+  readonly api: BackupApi;
+  readonly vault: VaultRef;
+  readonly vm: { readonly resourceGroup: string; readonly name: string; readonly resource: Resource };
+  readonly now: Date;
+}
+
+type Status = { code?: string; level?: string; displayStatus?: string; message?: string; time?: string };
+type InstanceView = { vmAgent?: { vmAgentVersion?: string; statuses?: Status[] }; extensions?: { name: string; type?: string; statuses?: Status[] }[]; statuses?: Status[] };
+
+const RECENT_MS = 7 * 86_400_000;
+
+export const vmAgentCheck: Check<VaultContext> = {
+  id: 'vault.agent',
+  title: 'agent last seen and ready; VM provisioned and running',
+  async run({ api, vm }) {
+    const view = await api.instanceView(vm.resourceGroup, vm.name) as InstanceView;
+    const params = { vmName: vm.name };
+    const findings: Finding[] = [];
+    const agent = view.vmAgent?.statuses?.[0];
+    const seen = agent?.time ? `last report ${agent.time}` : 'never reported';
+    const version = view.vmAgent?.vmAgentVersion ?? 'Unknown';
+    if (agent?.displayStatus === 'Ready') findings.push(pass(`agent ${version} Ready, ${seen}`));
+    else if (agent?.displayStatus === 'Not Installed') findings.push(fail(`no agent has reported from ${vm.name}`, 'UserErrorGuestAgentNotInstalled', params));
+    else findings.push(fail(`agent ${version} ${agent?.displayStatus ?? 'unknown'}, ${seen}${agent?.message ? `: ${agent.message}` : ''}`, 'UserErrorGuestAgentStatusUnavailable', params));
+    const provisioning = view.statuses?.find((s) => s.code?.startsWith('ProvisioningState/'));
+    if (provisioning?.code === 'ProvisioningState/failed') findings.push(fail(`provisioning state: ${provisioning.displayStatus ?? 'failed'}`, 'UserErrorVmProvisioningStateFailed', { ...params, extensionName: '-' }));
+    const power = view.statuses?.find((s) => s.code?.startsWith('PowerState/'));
+    if (power && power.code !== 'PowerState/running') findings.push(warn(`power state: ${power.displayStatus ?? power.code}`, 'UserErrorVmNotInDesirableState', { ...params, state: power.displayStatus ?? String(power.code) }));
+    return findings;
+  },
+};
+
+export const vmExtensionsCheck: Check<VaultContext> = {
+  id: 'vault.extensions',
+  title: 'extension statuses reported to the vault',
+  async run({ api, vm }) {
+    const view = await api.instanceView(vm.resourceGroup, vm.name) as InstanceView;
+    const extensions = view.extensions ?? [];
+    if (extensions.length === 0) return pass('no extension reported yet; the first backup installs the snapshot extension');
+    return extensions.map((extension) => {
+      const status = extension.statuses?.[0];
+      if (status?.level === 'Error') return fail(`${extension.name}: ${status.displayStatus ?? ''}: ${status.message ?? ''}`, 'UserErrorVmProvisioningStateFailed', { vmName: vm.name, extensionName: extension.name });
+      return pass(`${extension.name}: ${status?.displayStatus ?? 'no status'}`);
+    });
+  },
+};
+
+async function protectedItem(context: VaultContext): Promise<Resource | undefined> {
+  try {
+    return await context.api.getProtectedItem(context.vault, context.vm.resourceGroup, context.vm.name);
+  } catch (error) {
+    if (isArcaError(error) && error.httpStatus === 404) return undefined;
+    throw error;
+  }
+}
+
+export const protectionCheck: Check<VaultContext> = {
+  id: 'vault.protection',
+  title: 'VM actively protected by the vault',
+  async run(context) {
+    const item = await protectedItem(context);
+    const params = { vmName: context.vm.name };
+    if (!item) return fail(`${context.vm.name} is not protected by ${context.vault.name}`, 'UserErrorBcmDatasourceNotPresent', params);
+    const state = String(item.properties['protectionState'] ?? 'unknown');
+    if (state === 'Protected' || state === 'IRPending') return pass(`protection state ${state}`);
+    if (state === 'ProtectionError') return warn('protection state ProtectionError: protection is on and the last backup failed (see the recent failures)');
+    return warn(`protection state ${state}: scheduled backups do not run`, 'UserErrorBcmDatasourceNotPresent', params);
+  },
+};
+
+/** The cleanup the seed asks for once the lock is gone: a backup, which deletes expired points first. */
+function cleanupBackupFix(context: VaultContext): Fix {
+  return {
+    description: `trigger a backup of ${context.vm.name} now, which removes expired restore points first`,
+    destructive: true,
+    async apply() {
+      await context.api.backupNow(context.vault, context.vm.resourceGroup, context.vm.name);
+      return `started a backup of ${context.vm.name}; it deletes the expired restore points before it snapshots`;
+    },
+  };
+}
+
+export const restorePointsCheck: Check<VaultContext> = {
+  id: 'vault.restore-points',
+  title: `restore points under ${MAX_INSTANT_RESTORE_POINTS_PER_VM}; no lock on AzureBackupRG groups`,
+  timeoutMs: 5000,
+  async run(context) {
+    const prefix = `azurebackuprg_${context.vm.name.toLowerCase()}_`;
+    const groups = (await listResourceGroups(context.api)).filter((g) => g.name.toLowerCase().startsWith('azurebackuprg_'));
+    let count = 0;
+    const holding: string[] = [];
+    const locks: string[] = [];
+    for (const group of groups) {
+      const collections = (await listRestorePointCollections(context.api, group.name)).filter((c) => c.name.toLowerCase().startsWith(prefix));
+      if (collections.length === 0) continue;
+      holding.push(group.name);
+      count += collections.reduce((sum, c) => sum + (c.properties.restorePoints?.length ?? 0), 0);
+      for (const lock of await context.api.listLocks(group.name)) locks.push(`${lock.name} (${String(lock.properties['level'] ?? '')}) on ${group.name}`);
+    }
+    if (holding.length === 0) return pass('no restore point collection yet');
+    const limit = MAX_INSTANT_RESTORE_POINTS_PER_VM;
+    const params = { vmName: context.vm.name, count, limit, resourceGroup: holding.join(', ') };
+    const lockText = locks.length > 0 ? `; remove lock ${locks.join(', ')} (\`arca lock delete\`), then run a backup to clean up` : '';
+    if (count >= limit) return fail(`${count} restore points in ${holding.join(', ')}${lockText}`, 'UserErrorRpCollectionLimitReached', params, locks.length === 0 ? cleanupBackupFix(context) : undefined);
+    if (locks.length > 0) return warn(`${count} restore points; a lock keeps expired ones from being deleted${lockText}`, 'UserErrorRpCollectionLimitReached', params);
+    return pass(`${count} of ${limit} restore points in ${holding.join(', ')}, no lock`);
+  },
+};
+
+function jobsOf(context: VaultContext) {
+  return context.api.listJobs(context.vault).then((jobs) => jobs.filter((j) => j.properties.entityFriendlyName?.toLowerCase() === context.vm.name.toLowerCase()));
+}
+
+export const jobsCheck: Check<VaultContext> = {
+  id: 'vault.jobs',
+  title: 'jobs in progress and recent failures',
+  timeoutMs: 5000,
+  async run(context) {
+    const jobs = await jobsOf(context);
+    const findings: Finding[] = [];
+    for (const job of jobs.filter((j) => j.properties.status === 'InProgress' || j.properties.status === 'Cancelling')) {
+      findings.push(warn(`${job.properties.operation} ${job.name} ${job.properties.status} since ${job.properties.startTime ?? '?'}`, 'UserErrorBackupOperationInProgress', { itemName: context.vm.name, jobId: job.name }));
+    }
+    const since = context.now.getTime() - RECENT_MS;
+    const failed = jobs.filter((j) => (j.properties.status === 'Failed' || j.properties.status === 'CompletedWithWarnings') && Date.parse(j.properties.startTime ?? '') >= since);
+    const byCode = new Map<string, typeof failed>();
+    for (const job of failed) {
+      const code = job.properties.errorDetails?.[0]?.code ?? 'unknown';
+      byCode.set(code, [...(byCode.get(code) ?? []), job]);
+    }
+    for (const [code, group] of byCode) {
+      const entry = findEntry(code);
+      const last = group[0]?.properties.errorDetails?.[0]?.errorString ?? '';
+      const detail = `${group.length} job(s) in the last 7 days ended with ${code}; latest: ${last}`;
+      findings.push(entry ? { status: 'WARN', detail, code: entry.code as CatalogCode, params: { vmName: context.vm.name } } : warn(detail));
+    }
+    if (findings.length === 0) findings.push(pass(`${jobs.length} job(s), none running, no failure in the last 7 days`));
+    return findings;
+  },
+};
+
+export const policyCheck: Check<VaultContext> = {
+  id: 'vault.policy',
+  title: 'backup policy sane',
+  async run(context) {
+    const item = await protectedItem(context);
+    const policyId = typeof item?.properties['policyId'] === 'string' ? item.properties['policyId'] : undefined;
+    if (!policyId) return pass('no policy to check');
+    const policy = await context.api.getPolicy(context.vault, policyId.split('/').at(-1) as string);
+    const p = policy.properties as { policyType?: string; instantRpRetentionRangeInDays?: number; schedulePolicy?: { scheduleRunFrequency?: string; scheduleRunTimes?: string[] } };
+    const findings: Finding[] = [];
+    const times = p.schedulePolicy?.scheduleRunTimes?.length ?? 0;
+    if (p.policyType !== 'V2' && (p.schedulePolicy?.scheduleRunFrequency === 'Hourly' || times > 1)) {
+      const reason = `policy ${policy.name} (V1) schedules ${times} backups a day; V1 allows one`;
+      findings.push(fail(reason, 'UserErrorInvalidSchedule', { reason }));
+    }
+    const days = p.instantRpRetentionRangeInDays;
+    if (days !== undefined && (days < INSTANT_RETENTION_DAYS.min || days > INSTANT_RETENTION_DAYS.max)) {
+      findings.push(fail(`policy ${policy.name} keeps instant points ${days} days`, 'UserErrorInstantRpRetentionOutOfRange', { days, min: INSTANT_RETENTION_DAYS.min, max: INSTANT_RETENTION_DAYS.max }));
+    }
+    if (findings.length === 0) findings.push(pass(`policy ${policy.name}: ${p.policyType ?? 'V1'}, ${times} run(s) a day, instant retention ${days ?? '?'} days`));
+    return findings;
+  },
+};
+
+export const VAULT_CHECKS: readonly Check<VaultContext>[] = [vmAgentCheck, vmExtensionsCheck, protectionCheck, restorePointsCheck, jobsCheck, policyCheck];
