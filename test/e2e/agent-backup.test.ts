@@ -7,7 +7,13 @@ import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { promisify } from 'node:util';
 import { after, before, describe, it } from 'node:test';
+import { systemClock } from '../../src/platform/system-clock.ts';
 import { SqliteMetadataStore } from '../../src/server/persistence/index.ts';
+import { REPOSITORY_FOLDER, REPOSITORY_PASSPHRASE_FILE } from '../../src/server/vault-repository.ts';
+import { LocalFsBlobStore } from '../../src/storage/blob/local-fs-blob-store.ts';
+import type { RecoveryPointManifest } from '../../src/storage/points/manifest.ts';
+import { listPointIds, loadPoint } from '../../src/storage/points/point-store.ts';
+import { Repository } from '../../src/storage/repository/repository.ts';
 import { SCHEDULE_PLANS, type SchedulePlan } from '../../src/server/scheduler/index.ts';
 import { ARCA_BIN, runArca, startServer, type RunningServer } from '../support/arca-process.ts';
 import { ArmTestClient } from '../support/arm-client.ts';
@@ -165,6 +171,14 @@ describe('agent backup end to end: arca server, arca agent and the VMSnapshot ex
     return found;
   }
 
+  /** The newest recovery point's manifest, read from the vault's repository folder. */
+  async function newestManifest(): Promise<RecoveryPointManifest> {
+    const passphrase = (await readFile(join(dataDir, REPOSITORY_PASSPHRASE_FILE), 'utf8')).trim();
+    const repo = await Repository.open(new LocalFsBlobStore(join(dataDir, REPOSITORY_FOLDER)), { passphrase, clock: systemClock });
+    const ids = await listPointIds(repo);
+    return loadPoint(repo, ids.at(-1) ?? assert.fail('the repository holds no point'));
+  }
+
   /** Backs up now; returns the instant-tier folder the backup's snapshots went to. */
   async function backupNow(): Promise<string> {
     const earlier = await pointFolders();
@@ -259,9 +273,21 @@ describe('agent backup end to end: arca server, arca agent and the VMSnapshot ex
     await writeFile(join(ext4Mount, 'more.bin'), randomBytes(2 * MIB));
     await run('sync', ['-f', join(ext4Mount, 'more.bin')]);
     for (const offset of [MIB, 9 * MIB + 4096]) await writeAt(disk('dense'), offset, randomBytes(128 * 1024));
+    const first = await newestManifest();
     points.push(await backupNow());
     const listed = (await arca('GET', `${ITEM}/recoveryPoints`)).json<{ value: { name: string }[] }>();
     assert.equal(listed.value.length, 2);
+    // Change tracking over the upload channel: the machine's kept chunk ids, vouched for by the first
+    // point's manifest, let the second backup skip the chunks both snapshots still share.
+    const second = await newestManifest();
+    assert.notEqual(second.id, first.id);
+    const sizes = second.disks.reduce((sum, d) => sum + d.size, 0);
+    for (const d of second.disks) {
+      assert.equal(d.reading?.previousPoint, first.id, `${d.name}: ${d.reading?.fullReadReason ?? 'no reading recorded'}`);
+      assert.ok((d.reading?.bytesSkipped ?? 0) > 0, `${d.name} skipped unchanged chunks`);
+    }
+    assert.ok(second.stats.bytesRead < sizes, `the second backup read ${second.stats.bytesRead} of ${sizes} bytes`);
+    assert.ok(second.stats.bytesRead > 0, 'it read the rewritten blocks');
   });
 
   it('restores both points with RestoreDisks, each disk cmp-equal to what its backup saw', async () => {

@@ -28,9 +28,23 @@ async function newestJournals(stateDir: string, exceptTask: string): Promise<Tas
 }
 
 /**
+ * The chunk ids the earlier task kept for the disk (task-journal.ts): the upload channel does not
+ * serve the packs holding the point's own list, so without them the disk is read whole.
+ */
+async function keptIds(stateDir: string, file: string | undefined): Promise<Pick<PreviousSnapshot, 'chunkIds' | 'chunkIdsUnreadable'>> {
+  if (file === undefined) return {};
+  try {
+    return { chunkIds: new Uint8Array(await readFile(join(stateDir, file))) };
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    return { chunkIdsUnreadable: code === 'ENOENT' ? `${file} is gone` : `${file}: ${code ?? (error as Error).message}` };
+  }
+}
+
+/**
  * Change-tracking hints for the upload (see storage/backup/reuse-plan.ts): for each disk snapshot
  * of this task, the newest earlier instant snapshot of the same disk that a settled task uploaded
- * and that is still on the same file system, with the point it became. The journals survive
+ * and that is still on the same file system, with the point it became and the chunk ids it kept. The journals survive
  * reboots and crashes, and so do the snapshots; whatever the hint claims, the storage engine checks
  * it against the point's manifest and the file, and reads the whole disk when anything is off.
  */
@@ -47,7 +61,7 @@ export async function previousSnapshots(stateDir: string, taskId: string, snapsh
       const before = result?.snapshots?.find((s) => s.disk === current.disk);
       if (!result?.manifestId || !before || before.path === current.path || !inRestorePoints(before.path)) continue;
       if ((await stat(before.path).then((s) => s.dev, () => undefined)) !== dev) continue;
-      hints[current.path] = { snapshotPath: before.path, pointId: result.manifestId };
+      hints[current.path] = { snapshotPath: before.path, pointId: result.manifestId, ...(await keptIds(stateDir, journal.chunkIds?.[current.disk])) };
       break;
     }
   }

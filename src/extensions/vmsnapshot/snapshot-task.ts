@@ -4,7 +4,7 @@ import { wireParams } from '../host/process-extension-host.ts';
 import { previousSnapshots } from './change-tracking.ts';
 import { noNetworkError } from './no-network.ts';
 import { takeSnapshot, type SnapshotDeps } from './take-snapshot.ts';
-import { readJournal, writeJournal, type TaskJournal } from './task-journal.ts';
+import { keepChunkIds, readJournal, writeJournal, type TaskJournal } from './task-journal.ts';
 import type { Uploader } from './uploader.ts';
 
 export interface SnapshotTaskDeps extends SnapshotDeps {
@@ -43,7 +43,7 @@ export async function runSnapshotTask(task: SnapshotTaskGoal, deps: SnapshotTask
     const transfer: TaskStatusReport = { taskId: task.taskId, status: 'transitioning', phase: 'transfer', progress: 0, result: snapshot };
     await deps.report(transfer);
     if (!deps.uploader) return transfer;
-    const uploaded = await deps.uploader.upload({
+    const { chunkIds, ...uploaded } = await deps.uploader.upload({
       taskId: task.taskId,
       machineId: deps.machine.id,
       snapshots: snapshot.snapshots,
@@ -52,6 +52,12 @@ export async function runSnapshotTask(task: SnapshotTaskGoal, deps: SnapshotTask
       onProgress: (progress) => void deps.report({ taskId: task.taskId, status: 'transitioning', phase: 'transfer', progress }),
     });
     final = { taskId: task.taskId, status: 'success', phase: 'transfer', progress: 100, result: { ...snapshot, ...uploaded } };
+    // Failing to keep them only costs the next backup its change tracking.
+    const kept = await keepChunkIds(deps.stateDir, task.taskId, snapshot.snapshots, chunkIds).catch((error: unknown) => {
+      deps.log?.(`the chunk ids were not kept for change tracking: ${(error as Error).message}`);
+      return {};
+    });
+    journal = { ...journal, chunkIds: kept };
   } catch (thrown) {
     final = errorReport(task.taskId, journal.snapshot ? 'transfer' : 'snapshot', thrown, deps.machine.name);
   }

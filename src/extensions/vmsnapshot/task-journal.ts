@@ -18,10 +18,41 @@ export interface TaskJournal {
     readonly snapshots: readonly { readonly disk: string; readonly path: string }[];
   };
   readonly final?: TaskStatusReport;
+  /**
+   * After a successful upload, by disk: the file in the state folder holding the chunk ids the
+   * point records for it (`keptChunkIdsFile`), for the next backup's change tracking.
+   */
+  readonly chunkIds?: Readonly<Record<string, string>>;
 }
 
 function journalPath(stateDir: string, taskId: string): string {
   return join(stateDir, 'tasks', `${segment(taskId)}.json`);
+}
+
+/** Where a task's kept chunk ids of one disk go, relative to the state folder. */
+export function keptChunkIdsFile(taskId: string, disk: string): string {
+  return join('chunk-ids', segment(taskId), `${segment(disk)}.ids`);
+}
+
+/**
+ * Keeps the chunk ids an upload wrote, one file per disk (32 bytes per chunk), and returns what the
+ * journal records of them. Written before the journal that names them.
+ */
+export async function keepChunkIds(
+  stateDir: string,
+  taskId: string,
+  snapshots: readonly { readonly disk: string; readonly path: string }[],
+  chunkIds: ReadonlyMap<string, Uint8Array> | undefined,
+): Promise<Record<string, string>> {
+  const kept: Record<string, string> = {};
+  for (const { disk, path } of snapshots) {
+    const ids = chunkIds?.get(path);
+    if (ids === undefined) continue;
+    const file = keptChunkIdsFile(taskId, disk);
+    await writeFileAtomic(join(stateDir, file), ids, 0o600);
+    kept[disk] = file;
+  }
+  return kept;
 }
 
 export async function readJournal(stateDir: string, taskId: string): Promise<TaskJournal> {

@@ -19,6 +19,11 @@ export interface UploadResult {
   readonly manifestId: string;
   readonly bytesRead: number;
   readonly bytesNew: number;
+  /**
+   * By snapshot path, the disk's chunk ids as the point records them (32 bytes each, disk order),
+   * for the next backup's change tracking (kept-chunk-ids.ts). Not part of the task's report.
+   */
+  readonly chunkIds?: ReadonlyMap<string, Uint8Array>;
 }
 
 /**
@@ -41,9 +46,10 @@ export class LocalRepositoryUploader implements Uploader {
   }
 
   async upload(input: UploadInput): Promise<UploadResult> {
-    const { manifest } = await backupImages(this.#repo, {
+    const { manifest, chunkIds } = await backupImages(this.#repo, {
       paths: input.snapshots.map((s) => s.path),
       pool: this.#pool,
+      keepChunkIds: true,
       metadata: { [POINT_METADATA.taskId]: input.taskId, [POINT_METADATA.machineId]: input.machineId },
       ...(input.signal === undefined ? {} : { signal: input.signal }),
       ...(input.previous === undefined ? {} : { previous: input.previous }),
@@ -53,6 +59,6 @@ export class LocalRepositoryUploader implements Uploader {
       },
     });
     input.onProgress?.(100);
-    return { manifestId: manifest.id, bytesRead: manifest.stats.bytesRead, bytesNew: manifest.stats.bytesNew };
+    return { manifestId: manifest.id, bytesRead: manifest.stats.bytesRead, bytesNew: manifest.stats.bytesNew, chunkIds };
   }
 }

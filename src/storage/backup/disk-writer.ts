@@ -24,6 +24,8 @@ export interface DiskWriterDeps {
   readonly onProgress?: (progress: DiskProgress) => void;
   /** Change tracking: earlier ids of chunks known unchanged, which are then not read. */
   readonly reuse?: ReuseLookup;
+  /** Hand back the chunk ids written, in disk order (32 bytes per chunk), as `chunkIds`. */
+  readonly keepChunkIds?: boolean;
 }
 
 /** What one disk's chunks share on their way: the workers, the packs, and the bounds on memory. */
@@ -70,6 +72,17 @@ async function storeChunk(lane: Lane, data: Uint8Array, pooled: boolean): Promis
   }
 }
 
+/** The pieces end to end, in a plain Uint8Array (a Buffer's `slice` would not copy). */
+function joined(pieces: readonly Uint8Array[]): Uint8Array {
+  const all = new Uint8Array(pieces.reduce((sum, p) => sum + p.length, 0));
+  let at = 0;
+  for (const piece of pieces) {
+    all.set(piece, at);
+    at += piece.length;
+  }
+  return all;
+}
+
 /** Chunks read but not yet committed, at most; each costs a few bytes while it waits. */
 const MAX_WINDOW = 4096;
 
@@ -79,11 +92,17 @@ const MAX_WINDOW = 4096;
  * seals in flight, not by how far the reader runs ahead: a chunk being sealed does not hold up the
  * hashing of the chunks behind it, only their commit, which costs nothing to wait for.
  */
-export async function writeDisk(name: string, image: ImageSource, deps: DiskWriterDeps): Promise<DiskManifest & { bytesNew: number; bytesRead: number }> {
+export async function writeDisk(name: string, image: ImageSource, deps: DiskWriterDeps): Promise<DiskManifest & { bytesNew: number; bytesRead: number; chunkIds?: Uint8Array }> {
   // Enough buffers that both workers hash while chunks ahead of them are read and one is sealed.
   const lane: Lane = { deps, buffers: new BufferPool(deps.chunkSize, deps.pool.size * 3 + 2), sealing: new Semaphore(deps.pool.size + 1), bytesNew: 0 };
   const refs = new RefListBuilder();
   const pieces: string[] = [];
+  // Copies: a piece handed to a worker to be hashed is detached.
+  const kept: Uint8Array[] = [];
+  const storePiece = async (piece: Uint8Array) => {
+    if (deps.keepChunkIds) kept.push(piece.slice());
+    pieces.push(hex(await storeChunk(lane, piece, false)));
+  };
   const window: { id: Promise<Uint8Array>; length: number; settled: boolean }[] = [];
   let zeroChunks = 0;
   let chunkCount = 0;
@@ -93,7 +112,7 @@ export async function writeDisk(name: string, image: ImageSource, deps: DiskWrit
   const commitFirst = async () => {
     const { id, length } = window.shift() as { id: Promise<Uint8Array>; length: number };
     const piece = refs.push(await id);
-    if (piece) pieces.push(hex(await storeChunk(lane, piece, false)));
+    if (piece) await storePiece(piece);
     bytesDone += length;
     deps.onProgress?.({ bytesDone, bytesTotal: image.source.size, bytesNew: lane.bytesNew });
   };
@@ -143,7 +162,7 @@ export async function writeDisk(name: string, image: ImageSource, deps: DiskWrit
   }
   while (window.length > 0) await commitFirst();
   const last = refs.finish();
-  if (last) pieces.push(hex(await storeChunk(lane, last, false)));
+  if (last) await storePiece(last);
 
   return {
     name,
@@ -155,5 +174,6 @@ export async function writeDisk(name: string, image: ImageSource, deps: DiskWrit
     source: image.source,
     bytesNew: lane.bytesNew,
     bytesRead,
+    ...(deps.keepChunkIds ? { chunkIds: joined(kept) } : {}),
   };
 }

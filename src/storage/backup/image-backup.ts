@@ -29,6 +29,11 @@ export interface ImageBackupOptions {
   readonly previous?: Readonly<Record<string, PreviousSnapshot>>;
   /** How extent maps are read (default: FIEMAP through xfs_io or filefrag). */
   readonly extentMaps?: ExtentMapReader;
+  /**
+   * Return each disk's chunk ids as written, in `ImageBackupResult.chunkIds`: a machine writing
+   * through the upload channel keeps them for the next backup's change tracking (`previous`).
+   */
+  readonly keepChunkIds?: boolean;
   readonly signal?: AbortSignal;
   readonly onProgress?: (progress: DiskProgress & { disk: number; path: string }) => void;
 }
@@ -36,6 +41,12 @@ export interface ImageBackupOptions {
 export interface ImageBackupResult {
   readonly manifest: RecoveryPointManifest;
   readonly packsStored: number;
+  /**
+   * With `keepChunkIds`: by path, the disk's chunk ids in disk order (32 bytes each), as the point
+   * records them. A disk whose list was reused whole from an earlier point (an unchanged image
+   * file) has none here: its ids were never in hand.
+   */
+  readonly chunkIds: ReadonlyMap<string, Uint8Array>;
 }
 
 const PARENT_SEARCH_LIMIT = 20;
@@ -90,8 +101,9 @@ async function backupDisks(
   index: ChunkIndex,
   previous: ReadonlyMap<string, DiskManifest>,
   excluded: ReadonlySet<string>,
-): Promise<{ disks: DiskManifest[]; bytesRead: number; bytesNew: number }> {
+): Promise<{ disks: DiskManifest[]; bytesRead: number; bytesNew: number; chunkIds: Map<string, Uint8Array> }> {
   const disks: DiskManifest[] = [];
+  const chunkIds = new Map<string, Uint8Array>();
   let bytesRead = 0;
   let bytesNew = 0;
   for (const [n, path] of options.paths.entries()) {
@@ -106,14 +118,16 @@ async function backupDisks(
         continue;
       }
       const plan = await tracking(repo, options, { index, uploader }, path, image);
-      const { bytesNew: diskNew, bytesRead: diskRead, ...disk } = await writeDisk(basename(path), image, {
+      const { bytesNew: diskNew, bytesRead: diskRead, chunkIds: ids, ...disk } = await writeDisk(basename(path), image, {
         pool: options.pool,
         uploader,
         chunkSize: repo.config.imageChunkSize,
         signal: options.signal,
         onProgress: (p) => options.onProgress?.({ disk: n, path, ...p }),
         ...(plan?.reuse ? { reuse: plan.reuse } : {}),
+        ...(options.keepChunkIds ? { keepChunkIds: true } : {}),
       });
+      if (ids) chunkIds.set(path, ids);
       const reading = { bytesRead: diskRead, bytesSkipped: image.source.size - diskRead, ...(plan?.reuse ? { previousPoint: plan.previousPoint } : plan ? { fullReadReason: plan.fullReadReason } : {}) };
       disks.push({ ...disk, reading });
       bytesRead += diskRead;
@@ -123,7 +137,7 @@ async function backupDisks(
     }
   }
   await uploader.flush();
-  return { disks, bytesRead, bytesNew };
+  return { disks, bytesRead, bytesNew, chunkIds };
 }
 
 /**
@@ -140,7 +154,7 @@ export async function backupImages(repo: Repository, options: ImageBackupOptions
     const excluded = await excludedChunks(repo, index);
     const uploader = new PackUploader(repo, index, { signal: options.signal, excluded });
     const previous = options.skipUnchanged === false ? new Map<string, DiskManifest>() : await previousDisks(repo, options.paths, options.signal);
-    const { disks, bytesRead, bytesNew } = await backupDisks(repo, options, uploader, index, previous, excluded).catch(async (error: unknown) => {
+    const { disks, bytesRead, bytesNew, chunkIds } = await backupDisks(repo, options, uploader, index, previous, excluded).catch(async (error: unknown) => {
       await uploader.discard();
       throw error;
     });
@@ -151,7 +165,7 @@ export async function backupImages(repo: Repository, options: ImageBackupOptions
     const draft = { version: MANIFEST_VERSION, id, time: inflight.startedAt.toISOString(), metadata: options.metadata ?? {}, disks };
     const manifestBytes = await savePoint(repo, { ...draft, stats: { bytesRead, bytesNew, bytesStored: uploader.bytesStored, seconds } }, options.signal);
     const manifest: RecoveryPointManifest = { ...draft, stats: { bytesRead, bytesNew, bytesStored: uploader.bytesStored + manifestBytes, seconds } };
-    return { manifest, packsStored: uploader.packsStored };
+    return { manifest, packsStored: uploader.packsStored, chunkIds };
   } finally {
     await inflight.stop().catch(() => undefined);
   }

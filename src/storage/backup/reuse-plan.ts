@@ -11,6 +11,7 @@ import type { Repository } from '../repository/repository.ts';
 import type { ChunkWorkerPool } from '../workers/worker-pool.ts';
 import { changedRanges, unchangedChunks } from './changed-ranges.ts';
 import type { ReuseLookup } from './changed-chunks.ts';
+import { keptIds, keptIdsMismatch } from './kept-chunk-ids.ts';
 import { ExtentMapError, type ExtentMapReader } from './extent-map.ts';
 import type { ImageSource } from './image-source.ts';
 
@@ -19,6 +20,15 @@ export interface PreviousSnapshot {
   readonly snapshotPath: string;
   /** Its disk entry is the one whose source path is `snapshotPath`. */
   readonly pointId: string;
+  /**
+   * That point's chunk ids for the disk, in disk order (32 bytes each), as the machine kept them
+   * when it wrote the point (`ImageBackupResult.chunkIds`). Checked against the manifest's ref-list
+   * pieces before any is used (kept-chunk-ids.ts). Without them the list is read from the packs,
+   * which only a process opening the repository itself may do (not the upload channel).
+   */
+  readonly chunkIds?: Uint8Array;
+  /** Set when the machine had kept ids but could not read them back: a full read with this reason. */
+  readonly chunkIdsUnreadable?: string;
 }
 
 export interface ReuseContext {
@@ -81,11 +91,19 @@ async function flush(path: string): Promise<void> {
 type ChunkIdStream = { next(): Promise<IteratorResult<Uint8Array>> };
 
 /**
- * The earlier point's chunk ids, streamed in disk order. The first piece is read here, inside the
+ * The earlier point's chunk ids, streamed in disk order: the ones the machine kept, once the
+ * manifest vouches for them, or else read from the packs. The first piece is read here, inside the
  * plan, so that a list this process may not read (the upload channel does not serve packs to
  * machines) or cannot read gives a full read with its reason instead of failing the backup.
  */
-async function chunkIdsOf(ctx: ReuseContext, disk: DiskManifest): Promise<ChunkIdStream> {
+async function chunkIdsOf(ctx: ReuseContext, hint: PreviousSnapshot, disk: DiskManifest): Promise<ChunkIdStream> {
+  if (hint.chunkIdsUnreadable !== undefined) fullRead(`the previous point's chunk ids kept on this machine could not be read (${hint.chunkIdsUnreadable})`);
+  if (hint.chunkIds !== undefined) {
+    const mismatch = keptIdsMismatch(ctx.repo.keys.chunkId, hint.chunkIds, disk);
+    if (mismatch !== undefined) fullRead(`${mismatch}: they are not point ${hint.pointId}'s`);
+    const kept = keptIds(hint.chunkIds);
+    return { next: async () => kept.next() };
+  }
   const ids = diskChunkIds(ctx.repo, ctx.index, ctx.pool, disk.refPieces, ctx.signal);
   let first: IteratorResult<Uint8Array>;
   try {
@@ -140,7 +158,7 @@ export async function planReuse(ctx: ReuseContext, hint: PreviousSnapshot, image
     const unchanged = unchangedChunks(changedRanges(previous, current, image.source.size), image.source.size, chunkSize);
     const count = unchanged.reduce((sum, flag) => sum + flag, 0);
     if (count === 0) fullRead('no chunk lies wholly in extents the two snapshots share');
-    return { reuse: lookup(disk, unchanged, await chunkIdsOf(ctx, disk), ctx.uploader), previousPoint: hint.pointId, unchangedChunks: count };
+    return { reuse: lookup(disk, unchanged, await chunkIdsOf(ctx, hint, disk), ctx.uploader), previousPoint: hint.pointId, unchangedChunks: count };
   } catch (error) {
     if (error instanceof FullRead || error instanceof ExtentMapError) return { fullReadReason: error.message };
     throw error;
