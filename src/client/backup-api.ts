@@ -185,6 +185,13 @@ export class BackupApi {
     return answer.body as { id: string; machineId: string; expires: string; secret: string; caFingerprint?: string };
   }
 
+  /** A registration token for a machine that does not exist yet: its agent's registration creates the VM. */
+  async createRegistrationTokenForNewVm(vm: { resourceGroup: string; vmName: string; location?: string }, expiresInMinutes?: number) {
+    const body = { resourceGroup: vm.resourceGroup, vmName: vm.vmName, ...(vm.location ? { location: vm.location } : {}), ...(expiresInMinutes ? { expiresInMinutes } : {}) };
+    const answer = await this.arm.call('POST', '/arca/registrationTokens', API_VERSIONS.arca, { body });
+    return answer.body as { id: string; machineId: string; expires: string; secret: string; caFingerprint?: string; vm: { id: string; resourceGroup: string; name: string; location: string } };
+  }
+
   /** A 202's operation followed to its end; a synchronous answer is returned as a finished operation. */
   private async finish(answer: Awaited<ReturnType<ArmClient['call']>>, wait: WaitOptions): Promise<OperationStatus | Resource> {
     const url = ArmClient.operationUrl(answer);

@@ -5,6 +5,7 @@ import {
   OS_TYPES,
   REPORTED_AGENT_STATUSES,
   SNAPSHOT_PHASES,
+  TASK_KINDS,
   TASK_REPORT_STATUSES,
   WANTED_CONSISTENCIES,
   type AgentSelfReport,
@@ -119,6 +120,14 @@ function taskResult(input: WireObject): TaskResultReport {
   const manifestId = input.string('manifestId', WIRE.id);
   const bytesRead = input.integer('bytesRead', { min: 0, max: MAX_BYTES });
   const bytesNew = input.integer('bytesNew', { min: 0, max: MAX_BYTES });
+  const restored = input.has('restored')
+    ? input.objects('restored', MAX_DISKS).map((r) => ({
+        disk: r.requiredString('disk', WIRE.name),
+        path: r.requiredString('path', WIRE.path),
+        safetyPath: r.requiredString('safetyPath', WIRE.path),
+        bytesWritten: r.requiredInteger('bytesWritten', { min: 0, max: MAX_BYTES }),
+      }))
+    : undefined;
   return {
     ...(consistency === undefined ? {} : { consistency }),
     ...(reason === undefined ? {} : { consistencyReason: reason }),
@@ -126,6 +135,7 @@ function taskResult(input: WireObject): TaskResultReport {
     ...(manifestId === undefined ? {} : { manifestId }),
     ...(bytesRead === undefined ? {} : { bytesRead }),
     ...(bytesNew === undefined ? {} : { bytesNew }),
+    ...(restored === undefined ? {} : { restored }),
   };
 }
 
@@ -143,7 +153,9 @@ function taskReport(input: WireObject): TaskStatusReport {
     ...(result === undefined ? {} : { result: taskResult(result) }),
     ...(error === undefined ? {} : { error: taskError(error) }),
   };
-  if (status === 'success' && report.result?.manifestId === undefined) refuseContent(`${input.at('result.manifestId')} is required when the task succeeded`);
+  if (status === 'success' && report.result?.manifestId === undefined && report.result?.restored === undefined) {
+    refuseContent(`${input.at('result.manifestId')} is required when the task succeeded (result.restored, for a restore task)`);
+  }
   if (status === 'error' && report.error === undefined) refuseContent(`${input.at('error')} is required when the task failed`);
   if (status !== 'error' && report.error !== undefined) refuseContent(`${input.at('error')} belongs to a task that failed`);
   return report;
@@ -182,8 +194,8 @@ export function parseStatusReport(body: unknown): StatusReport {
 }
 
 function goalTask(input: WireObject): SnapshotTaskGoal {
-  const kind = input.requiredMember('kind', ['snapshot'] as const);
-  return {
+  const kind = input.requiredMember('kind', TASK_KINDS);
+  const task: SnapshotTaskGoal = {
     taskId: input.requiredString('taskId', WIRE.id),
     kind,
     state: input.requiredMember('state', GOAL_TASK_STATES),
@@ -198,6 +210,13 @@ function goalTask(input: WireObject): SnapshotTaskGoal {
     }),
     ...(input.boolean('reinstall') === true ? { reinstall: true } : {}),
   };
+  // A restore writes over the disks it names: each must say where it is, and only once.
+  if (kind === 'restore') {
+    if (task.disks.length === 0) refuseContent(`${input.at('disks')} must name the disks a restore task writes`);
+    if (task.disks.some((d) => d.path === undefined)) refuseContent(`${input.at('disks')}: each disk of a restore task needs its path`);
+    if (new Set(task.disks.map((d) => d.path)).size !== task.disks.length) refuseContent(`${input.at('disks')} names one path twice`);
+  }
+  return task;
 }
 
 function extensionGoal(input: WireObject): ExtensionGoal {

@@ -90,9 +90,21 @@ export interface RegistrationResponse {
   readonly agentToken: string;
 }
 
+/**
+ * What a task asks: `snapshot` takes the machine's instant point and uploads it; `restore` clones an
+ * instant point back over the machine's own disks (OriginalLocation), after a safety point of them.
+ */
+export const TASK_KINDS = ['snapshot', 'restore'] as const;
+export type TaskKind = (typeof TASK_KINDS)[number];
+
+/**
+ * A task as the goal state lists it. A `restore` task names the point to restore (collectionId,
+ * pointName) and each disk to write with its path on the machine; the extension finds the point's
+ * snapshot files beside the disks, and ignores `consistencyWanted`.
+ */
 export interface SnapshotTaskGoal {
   readonly taskId: string;
-  readonly kind: 'snapshot';
+  readonly kind: TaskKind;
   readonly state: GoalTaskState;
   readonly jobName: string;
   /** The restore point collection (ARM id) and point the snapshot becomes. */
@@ -143,6 +155,16 @@ export interface TaskResultReport {
   readonly manifestId?: string;
   readonly bytesRead?: number;
   readonly bytesNew?: number;
+  /** Required with the success of a restore task: each disk written, its safety copy, the bytes written. */
+  readonly restored?: readonly RestoredDiskReport[];
+}
+
+export interface RestoredDiskReport {
+  readonly disk: string;
+  readonly path: string;
+  /** The reflink clone of the disk as it was before the restore. */
+  readonly safetyPath: string;
+  readonly bytesWritten: number;
 }
 
 export interface TaskStatusReport {

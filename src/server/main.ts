@@ -98,7 +98,13 @@ export async function runServer(options: ServerOptions, testing: ServerTestHooks
     await store.close();
     throw error;
   });
-  jobs.register('Restore', restoreJobHandler({ store, dataDir, repository: vaultRepository, log: app.log }));
+  jobs.register('Restore', restoreJobHandler({
+    store,
+    dataDir,
+    repository: vaultRepository,
+    log: app.log,
+    agents: { notifier: agents.notifier, pollMs: backupWindows.pollMs, pickupMs: backupWindows.taskPickupMs, silenceMs: backupWindows.taskSilenceMs },
+  }));
   jobs.start({ store, clock, log: app.log, ...(testing.jobPollMs ? { pollMs: testing.jobPollMs } : {}) });
   const scheduler = new Scheduler({
     store,

@@ -126,6 +126,24 @@ describe('arca operator commands, from vault to restore', () => {
     backupJob = job.name;
   });
 
+  it('creates a registration token for a machine not yet known (--create); the registration creates the VM', async () => {
+    const token = await arca(['agent', 'token', 'create', '--create', '--vm', 'edge-1', '--resource-group', 'prod', '-o', 'json']);
+    assert.equal(token.code, 0, token.stderr);
+    const made = JSON.parse(token.stdout) as { machineId: string; secret: string; registerCommand: string };
+    assert.match(made.registerCommand, new RegExp(`--machine-id ${made.machineId} `));
+    const image = join(workDir, 'edge-1-os.img');
+    await makeDiskImage(image, 1 << 20);
+    const edge = await TestAgent.register({ url: server.url, ca: arm.ca, serverDataDir: dataDir, machineId: made.machineId, disks: [{ name: 'edge-1-os', path: image }], workDir }, made.secret);
+    assert.match(edge.vmResourceId, /\/resourceGroups\/prod\/providers\/Microsoft\.Compute\/virtualMachines\/edge-1$/i);
+    assert.match((await arca(['vm', 'show', 'edge-1'])).stdout, /agent: +Ready/);
+    await edge.close();
+    const taken = await arca(['agent', 'token', 'create', '--create', '--vm', 'edge-1', '--resource-group', 'prod']);
+    assert.notEqual(taken.code, 0);
+    assert.match(taken.stderr, /VirtualMachineNameTaken/);
+    const noGroup = await arca(['agent', 'token', 'create', '--create', '--vm', 'edge-2']);
+    assert.equal(noGroup.code, EXIT_CODES.usage, noGroup.stderr);
+  });
+
   it('lists, shows and watches jobs: filters, tasks, and the exit code of how the job ended', async () => {
     const failed = await arca(['job', 'list', '--status', 'Failed', '--operation', 'Backup', '--since', '1h', '-o', 'json']);
     assert.equal(failed.code, 0, failed.stderr);

@@ -10,6 +10,7 @@ import { FsFreezeFreezer, type Freezer } from './freezer.ts';
 import { ProcLoadProbe, type LoadProbe } from './machine-checks.ts';
 import { parseMountinfo } from './mountinfo.ts';
 import { removeDeletedPoints } from './restore-points.ts';
+import { runRestoreTask } from './restore-task.ts';
 import { DeviceMapperSnapshotProvider, ReflinkSnapshotProvider, type SnapshotProvider } from './snapshot-provider.ts';
 import { runSnapshotTask } from './snapshot-task.ts';
 import type { Uploader } from './uploader.ts';
@@ -55,6 +56,8 @@ function parsePublic(body: JsonObject): PublicSettings {
   return { machine, tasks: tasks as SnapshotTaskGoal[], deletedInstantPoints: deleted as DeletedInstantPoint[], ...(body['diskPaths'] ? { diskPaths: body['diskPaths'] as Record<string, string> } : {}) };
 }
 
+const readMounts = async () => parseMountinfo(await readFile('/proc/self/mountinfo', 'utf8'));
+
 /** Writes task reports into the status file one after another, in the order they were made. */
 function statusWriter(run: ExtensionRun, clock: Clock): (report: TaskStatusReport) => Promise<void> {
   let chain = Promise.resolve();
@@ -87,13 +90,17 @@ export async function enableVmSnapshot(run: ExtensionRun, deps: EnableDeps): Pro
   try {
     const report = statusWriter(run, deps.clock);
     for (const task of body.tasks) {
+      if (task.kind === 'restore') {
+        await runRestoreTask(task, { machine: body.machine, stateDir: run.stateDir, readMounts, report, ...(deps.log ? { log: deps.log } : {}) });
+        continue;
+      }
       await runSnapshotTask(task, {
         clock: deps.clock,
         config,
         freezer: deps.freezer ?? new FsFreezeFreezer(),
         providers: deps.providers ?? [new ReflinkSnapshotProvider(), new DeviceMapperSnapshotProvider()],
         loadProbe: deps.loadProbe ?? new ProcLoadProbe(),
-        readMounts: async () => parseMountinfo(await readFile('/proc/self/mountinfo', 'utf8')),
+        readMounts,
         machine: body.machine,
         ...(body.diskPaths ? { diskPaths: body.diskPaths } : {}),
         logDir: run.logDir,

@@ -1,4 +1,5 @@
 import type { Consistency } from '../../core/states/index.ts';
+import type { RestoredDiskReport, TaskKind } from '../../protocol/index.ts';
 
 /**
  * Work the vault asks of a machine's agent, delivered through the machine's goal state and
@@ -13,8 +14,13 @@ export type AgentTaskStatus = (typeof AGENT_TASK_STATUSES)[number];
 /** Where the snapshot task stands, as the agent reports it. */
 export type SnapshotPhase = 'snapshot' | 'transfer';
 
+/**
+ * A task's settings. `snapshot`: the backup's snapshot and upload. `restore`: the restore job's
+ * clone back of an instant point (collectionId, pointName) over the disks named with their paths;
+ * `consistencyWanted` means nothing to it.
+ */
 export interface SnapshotTaskSettings {
-  readonly kind: 'snapshot';
+  readonly kind: TaskKind;
   readonly jobName: string;
   /** The restore point this snapshot becomes, in the VM's collection. */
   readonly collectionId: string;
@@ -35,6 +41,8 @@ export interface SnapshotTaskResult {
   readonly manifestId?: string;
   readonly bytesRead?: number;
   readonly bytesNew?: number;
+  /** A restore task: each disk written and its safety copy. */
+  readonly restored?: readonly RestoredDiskReport[];
 }
 
 export interface AgentTaskRecord {

@@ -11,7 +11,7 @@ function taskGoal(task: AgentTaskRecord): SnapshotTaskGoal {
   const { settings } = task;
   return {
     taskId: task.taskId,
-    kind: 'snapshot',
+    kind: settings.kind,
     state: task.status === 'cancelled' ? 'cancelled' : task.status === 'transitioning' ? 'transitioning' : 'pending',
     jobName: settings.jobName,
     collectionId: settings.collectionId,

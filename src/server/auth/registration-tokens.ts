@@ -1,5 +1,5 @@
 import { ArcaError, invalidArgument } from '../../core/errors/index.ts';
-import { isConflictError, type MetadataStore } from '../persistence/index.ts';
+import { isConflictError, type MetadataOperations, type MetadataStore } from '../persistence/index.ts';
 import { hashSecret, newId, newSecret, plausibleSecret, REGISTRATION_PREFIX, sameHash } from './secrets.ts';
 import type { CreatedToken } from './token-record.ts';
 import { createToken } from './tokens.ts';
@@ -12,6 +12,8 @@ interface RegistrationData {
   readonly created: string;
   readonly expires: string;
   readonly machineId: string;
+  /** A machine that does not exist yet: its registration creates it (DESIGN §2). */
+  readonly intendedVm?: RegistrationIntendedVm;
   readonly used?: string;
   readonly agentTokenId?: string;
 }
@@ -26,6 +28,14 @@ function checkMachineId(machineId: unknown): string {
   return machineId;
 }
 
+/** Where the VM a registration creates goes; `machineId` is its vmId to be. */
+export interface RegistrationIntendedVm {
+  readonly subscriptionId: string;
+  readonly resourceGroup: string;
+  readonly vmName: string;
+  readonly location: string;
+}
+
 export interface CreatedRegistrationToken {
   readonly id: string;
   readonly secret: string;
@@ -37,14 +47,24 @@ export interface CreatedRegistrationToken {
  * is returned only here. Binding it to the machine means a leaked token cannot register, or take the
  * place of, any other machine.
  */
-export async function createRegistrationToken(store: MetadataStore, request: { machineId: string; expiresAt: Date; now: Date }): Promise<CreatedRegistrationToken> {
+export async function createRegistrationToken(
+  store: MetadataOperations,
+  request: { machineId: string; expiresAt: Date; now: Date; intendedVm?: RegistrationIntendedVm },
+): Promise<CreatedRegistrationToken> {
   const { expiresAt, now } = request;
   const machineId = checkMachineId(request.machineId);
   if (!(expiresAt instanceof Date) || !(now instanceof Date) || !(expiresAt.getTime() > now.getTime())) throw invalidArgument('expiresAt', 'must be a time after now');
   const secret = newSecret(REGISTRATION_PREFIX);
   const id = newId('reg');
   const hash = hashSecret(secret);
-  const data: RegistrationData = { hash, created: now.toISOString(), expires: expiresAt.toISOString(), machineId };
+  const intended = request.intendedVm;
+  const data: RegistrationData = {
+    hash,
+    created: now.toISOString(),
+    expires: expiresAt.toISOString(),
+    machineId,
+    ...(intended ? { intendedVm: { subscriptionId: intended.subscriptionId, resourceGroup: intended.resourceGroup, vmName: intended.vmName, location: intended.location } } : {}),
+  };
   await store.put<RegistrationData>(REGISTRATION_TOKENS, { id, data, index: { hash } }, { expectedVersion: 0 });
   return { id, secret, expires: expiresAt };
 }
@@ -55,7 +75,22 @@ export async function createRegistrationToken(store: MetadataStore, request: { m
  * agents racing with one token exactly one gets credentials; the other, like an unknown or expired
  * token, gets UserErrorRegistrationTokenInvalid.
  */
-export async function redeemRegistrationToken(store: MetadataStore, secret: string, request: { machineId: string; now: Date }): Promise<CreatedToken> {
+export function redeemRegistrationToken(store: MetadataStore, secret: string, request: { machineId: string; now: Date }): Promise<CreatedToken> {
+  return redeemRegistrationTokenWith(store, secret, request, async () => undefined).then((redeemed) => redeemed.agent);
+}
+
+/**
+ * As `redeemRegistrationToken`, and in the same transaction, after the token is found valid and
+ * before it is marked used, `withToken` runs with the transaction and the machine the token
+ * intends to create (undefined for a token of an existing machine). When `withToken` throws,
+ * nothing is written: the token stays unspent.
+ */
+export async function redeemRegistrationTokenWith<T>(
+  store: MetadataStore,
+  secret: string,
+  request: { machineId: string; now: Date },
+  withToken: (tx: MetadataOperations, intendedVm: RegistrationIntendedVm | undefined) => Promise<T>,
+): Promise<{ agent: CreatedToken; result: T }> {
   const { now } = request;
   const machineId = checkMachineId(request.machineId);
   if (typeof secret !== 'string' || !plausibleSecret(secret)) throw registrationInvalid('unknown');
@@ -67,12 +102,13 @@ export async function redeemRegistrationToken(store: MetadataStore, secret: stri
     if (record.data.used !== undefined) throw registrationInvalid('used');
     if (now.getTime() >= Date.parse(record.data.expires)) throw registrationInvalid('expired');
     if (record.data.machineId !== machineId) throw registrationInvalid('unknown');
+    const result = await withToken(tx, record.data.intendedVm);
     const agent = await createToken(tx, { name: `agent ${machineId}`, role: 'Agent', machineId, now });
     const data: RegistrationData = { ...record.data, used: now.toISOString(), agentTokenId: agent.id };
     await tx.put<RegistrationData>(REGISTRATION_TOKENS, { id: record.id, data, index: { hash } }, { expectedVersion: record.version }).catch((error: unknown) => {
       throw isConflictError(error) ? registrationInvalid('used') : error;
     });
-    return agent;
+    return { agent, result };
   });
 }
 

@@ -8,6 +8,7 @@ import { registerStorageAccountRoutes } from './storage-accounts.ts';
 import { registerVirtualMachineRoutes } from './virtual-machines.ts';
 import { registerVirtualNetworkRoutes } from './virtual-networks.ts';
 
+export { checkNewVirtualMachine, createAgentVirtualMachine, type AgentReportedMachine, type IntendedVirtualMachine } from './agent-created-vm.ts';
 export { BACKUP_KEY_VAULT_PERMISSIONS, keyVaultGrants, missingGrants, type KeyVaultGrants } from './key-vault-policies.ts';
 export { createPublicIpWithLabel, dnsLabelAvailable } from './public-ip-addresses.ts';
 export { resourceGroupQuotaExceeded, resourceGroupVmUsage, type GroupUsage } from './quota-store.ts';

@@ -4,6 +4,7 @@ import { isSupportedRestoreStorageSku } from '../../core/limits.ts';
 import { backupServiceObjectId, checkLocks, normalizeLocation, requireResourceGroup, type Installation } from '../arm/index.ts';
 import type { MetadataOperations } from '../persistence/index.ts';
 import { dnsLabelAvailable, getStorageAccount, getSubnet, getVirtualMachine, getVirtualNetwork, keyVaultGrants, missingGrants, resourceGroupVmUsage } from '../resources/index.ts';
+import { agentRestorable } from './restore-plan.ts';
 import type { RestoreRequest } from './restore-request.ts';
 import { sourceEncryption, type RestoreSource } from './restore-source.ts';
 
@@ -49,13 +50,17 @@ export function pointFindings(source: RestoreSource, request: RestoreRequest, no
   const luns = new Set(point.arca.disks.flatMap((disk) => (disk.lun === undefined ? [] : [disk.lun])));
   const unknown = (request.restoreDiskLunList ?? []).filter((lun) => !luns.has(lun));
   if (unknown.length > 0) findings.push(invalidArgument('properties.restoreDiskLunList', `recovery point ${point.name} holds no data disk at lun ${unknown.join(', ')}`));
-  const tier = tierFinding(source, now);
+  const tier = tierFinding(source, request, now);
   return tier ? [tier, ...findings] : findings;
 }
 
-/** Arca restores from the vault tier; a point still only in the instant tier, or in neither, is refused. */
-function tierFinding(source: RestoreSource, now: Date): Finding | undefined {
+/**
+ * Arca restores from the vault tier, or — over the original machine only — from the instant tier
+ * through the machine's agent; a point only in the instant tier is otherwise refused, as is one in neither.
+ */
+function tierFinding(source: RestoreSource, request: RestoreRequest, now: Date): Finding | undefined {
   const { arca, name } = source.point;
+  if (request.recoveryType === 'OriginalLocation' && agentRestorable(source, now) !== undefined) return undefined;
   const vaultCopy = arca.manifestId !== undefined && (arca.vaultExpiresAt === undefined || Date.parse(arca.vaultExpiresAt) > now.getTime());
   if (vaultCopy) return undefined;
   const instant = arca.instant;

@@ -13,6 +13,7 @@ import { getStorageAccount } from '../resources/index.ts';
 import type { VaultRepository } from '../vault-repository.ts';
 import { diskFileName, restoreContainerName, restoreLocation } from './restore-paths.ts';
 import { readPlan, type RestorePlan } from './restore-plan.ts';
+import { restoreOnMachine, type RestoreAgentDeps } from './restore-on-machine.ts';
 import { ProgressReporter } from './restore-progress.ts';
 import { createRestoredVm, swapDisks, type RestoredDisk } from './restore-targets.ts';
 
@@ -24,6 +25,8 @@ export interface RestoreJobDeps {
   /** Chunk workers per restore (default: up to 4). */
   readonly workers?: number;
   readonly log?: EngineLog;
+  /** The machines' agents, which restore instant points over their own disks (OriginalLocation). */
+  readonly agents?: RestoreAgentDeps;
 }
 
 const JOB_TYPES = { RestoreDisks: 'Recover disks', OriginalLocation: 'Restore to original location', AlternateLocation: 'Restore to alternate location' } as const;
@@ -102,8 +105,27 @@ async function describe(deps: RestoreJobDeps, context: JobContext, plan: Restore
   for (const [name, value] of properties) await context.setProperty(name, value);
 }
 
+/** OriginalLocation from the instant tier: the machine's agent clones the point back; the tasks show its progress. */
+async function runOnMachine(deps: RestoreJobDeps, context: JobContext, plan: RestorePlan): Promise<void> {
+  if (!deps.agents) throw new ArcaError('ArcaInternalError', { operation: `restoring ${plan.vmName} from its instant snapshot`, reference: 'this server runs restores without the agents' });
+  const task = await restoreOnMachine(deps.store, deps.agents, context, plan);
+  await context.nextTask();
+  const restored = task.result?.restored ?? [];
+  const properties: [string, string][] = [
+    ['Job Type', JOB_TYPES.OriginalLocation],
+    ['Recovery point time', plan.pointTime],
+    ['Restored from', 'Instant snapshot on the machine'],
+    ['Target VM Name', plan.vmName],
+    ['Restored disks', restored.map((r) => r.path).join(', ')],
+    ['Safety point (disks before the restore)', restored.map((r) => r.safetyPath).join(', ')],
+  ];
+  for (const [name, value] of properties) await context.setProperty(name, value);
+  await context.nextTask();
+}
+
 async function run(deps: RestoreJobDeps, context: JobContext): Promise<void> {
   const plan = readPlan(context.payload);
+  if (plan.recoveryType === 'OriginalLocation' && plan.instant !== undefined) return runOnMachine(deps, context, plan);
   const container = restoreContainerName(context.jobName);
   const targets = targetsOf(deps, plan, container);
   if (!(await alreadyTransferred(context, targets))) await transfer(deps, context, plan, targets);

@@ -34,6 +34,12 @@ export interface RestorePlan {
   readonly vmSize: string;
   readonly osType: 'Linux' | 'Windows';
   readonly location: string;
+  /**
+   * OriginalLocation from an instant point whose snapshots are still on the machine: the machine's
+   * agent clones them back (restore-on-machine.ts); `manifestId` is then empty when the point has
+   * no vault copy yet.
+   */
+  readonly instant?: { readonly collectionId: string; readonly pointName: string };
   /** AlternateLocation: the machine to create. */
   readonly target?: { readonly vmId: string; readonly subnetId: string; readonly dnsLabel?: string };
 }
@@ -73,9 +79,10 @@ function vmSizeOf(source: RestoreSource): string {
 }
 
 /** The job's payload for a request that passed every check. */
-export function planRestore(source: RestoreSource, request: RestoreRequest, storageAccountName: string, operationId: string): RestorePlan {
+export function planRestore(source: RestoreSource, request: RestoreRequest, storageAccountName: string, operationId: string, now = new Date()): RestorePlan {
   const { point } = source;
-  if (point.arca.manifestId === undefined) throw new ArcaError('UserErrorRecoveryPointNotInVault', { recoveryPointId: point.name, vmName: source.vmName });
+  const instant = request.recoveryType === 'OriginalLocation' ? agentRestorable(source, now) : undefined;
+  if (point.arca.manifestId === undefined && instant === undefined) throw new ArcaError('UserErrorRecoveryPointNotInVault', { recoveryPointId: point.name, vmName: source.vmName });
   const target = request.recoveryType === 'AlternateLocation' && request.targetVirtualMachineId && request.subnetId
     ? { vmId: formatResourceId(request.targetVirtualMachineId), subnetId: formatResourceId(request.subnetId), ...(request.dnsLabel ? { dnsLabel: request.dnsLabel } : {}) }
     : undefined;
@@ -85,7 +92,7 @@ export function planRestore(source: RestoreSource, request: RestoreRequest, stor
     pointId: source.pointId,
     pointName: point.name,
     pointTime: point.arca.time,
-    manifestId: point.arca.manifestId,
+    manifestId: point.arca.manifestId ?? '',
     vmName: source.vmName,
     sourceVmId: source.item.sourceResourceId,
     storageAccount: { id: formatResourceId(request.storageAccountId), name: storageAccountName },
@@ -94,7 +101,20 @@ export function planRestore(source: RestoreSource, request: RestoreRequest, stor
     osType: osTypeOf(source),
     location: normalizeLocation(source.vault.location),
     ...(target ? { target } : {}),
+    ...(instant ? { instant } : {}),
   };
+}
+
+/**
+ * The point's instant snapshot when the machine's agent can restore it over the original machine:
+ * the snapshot is still kept (not deleted, not expired) and the agent registered where each of the
+ * point's disks is on the machine. Otherwise an OriginalLocation restore is done from the vault tier.
+ */
+export function agentRestorable(source: RestoreSource, now: Date): { collectionId: string; pointName: string } | undefined {
+  const instant = source.point.arca.instant;
+  if (instant === undefined || instant.deleted !== undefined || Date.parse(instant.expiresAt) <= now.getTime()) return undefined;
+  if (!source.point.arca.disks.every((disk) => sourceDisk(source, disk.lun)?.path !== undefined)) return undefined;
+  return { collectionId: instant.collectionId, pointName: instant.pointName };
 }
 
 const ENCRYPTIONS: readonly DiskEncryption[] = ['None', 'LUKS', 'BEK', 'BEKAndKEK'];

@@ -31,7 +31,7 @@ async function startRestore(deps: ArmDeps, request: ArmRequest<RestoreParams>, s
       friendlyName: source.vmName,
       isUserTriggered: true,
       now: request.now,
-      payload: planRestore(source, asked, account.data.name, op.id),
+      payload: planRestore(source, asked, account.data.name, op.id, request.now),
       jobName,
       containerName: source.item.containerName.replace(/^iaasvmcontainer;/i, ''),
     });

@@ -85,4 +85,26 @@ export const resourceErrors = defineErrors({
       ],
     },
   },
+  VirtualMachineNameTaken: {
+    numericCode: 771024,
+    httpStatus: 409,
+    retryable: false,
+    phase: 'vault',
+    en: {
+      title: 'Virtual machine name taken',
+      message: 'The resource group {resourceGroup} already has a virtual machine named {vmName}, so an agent cannot register a new machine under that name.',
+      recommendations: [
+        'Choose another name and create a new registration token for it: `arca agent token create --create --vm <name> --resource-group {resourceGroup}`.',
+        'If the existing {vmName} is this machine, create a token for it instead (`arca agent token create --vm {vmName} --resource-group {resourceGroup}`) and register with its machine id.',
+      ],
+    },
+    es: {
+      title: 'Nombre de máquina virtual ocupado',
+      message: 'El grupo de recursos {resourceGroup} ya tiene una máquina virtual llamada {vmName}, así que un agente no puede registrar una máquina nueva con ese nombre.',
+      recommendations: [
+        'Elija otro nombre y cree un token de registro nuevo para él: `arca agent token create --create --vm <nombre> --resource-group {resourceGroup}`.',
+        'Si la {vmName} existente es esta máquina, cree un token para ella (`arca agent token create --vm {vmName} --resource-group {resourceGroup}`) y registre el agente con su id de máquina.',
+      ],
+    },
+  },
 });
