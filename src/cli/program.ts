@@ -1,22 +1,17 @@
-import { Command, Option } from 'commander';
-import { ARCA_VERSION } from '../platform/version.ts';
+import type { Command } from 'commander';
 import { agentCommand } from './commands/agent/index.ts';
 import { doctorCommand } from './commands/doctor/index.ts';
 import { errorsCommand } from './commands/errors.ts';
 import { addOperatorCommands } from './commands/operator.ts';
 import { repoCommand } from './commands/repo/index.ts';
+import { rootCommand } from './root.ts';
 
 /**
  * The operator commands and `arca agent`; `src/main.ts` adds the server beside them and may hand the
  * agent its extension host (src/extensions), which cli cannot import.
  */
 export function buildProgram(deps: { readonly agent?: Parameters<typeof agentCommand>[0] } = {}): Command {
-  const program = new Command('arca')
-    .description('Arca: virtual-machine backup you run yourself')
-    .version(ARCA_VERSION)
-    .addOption(new Option('-o, --output <format>', 'output format (default: table, or ARCA_OUTPUT)').choices(['table', 'json']))
-    .addOption(new Option('--lang <language>', 'language of messages (default: ARCA_LANG or the locale)').choices(['en', 'es']))
-    .showSuggestionAfterError()
+  const program = rootCommand()
     .addCommand(errorsCommand())
     .addCommand(repoCommand())
     .addCommand(agentCommand(deps.agent))
