@@ -1,6 +1,7 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn, type ChildProcess, type ChildProcessByStdio } from 'node:child_process';
 import { once } from 'node:events';
 import { resolve } from 'node:path';
+import type { Readable } from 'node:stream';
 
 export const ARCA_BIN = resolve(import.meta.dirname, '..', '..', 'bin', 'arca.js');
 
@@ -34,10 +35,15 @@ export interface RunningServer {
 }
 
 /** Starts `arca server` on a free loopback port and resolves once it prints where it listens. */
-export async function startServer(dataDir: string, extraArgs: readonly string[] = []): Promise<RunningServer> {
+export function startServer(dataDir: string, extraArgs: readonly string[] = []): Promise<RunningServer> {
   const child = spawn(process.execPath, [ARCA_BIN, 'server', '--data-dir', dataDir, '--port', '0', '--log-level', 'warn', ...extraArgs], {
     stdio: ['ignore', 'pipe', 'pipe'],
   });
+  return serverProcess(child);
+}
+
+/** Follows a server child process until its banner names the URL; for any way of starting the server. */
+export async function serverProcess(child: ChildProcessByStdio<null, Readable, Readable>): Promise<RunningServer> {
   let banner = '';
   let output = '';
   // Read stdout as well, so a chatty log level cannot fill the pipe and stall the server.

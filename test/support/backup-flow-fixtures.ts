@@ -1,11 +1,10 @@
 import { spawn } from 'node:child_process';
-import { once } from 'node:events';
 import { randomBytes } from 'node:crypto';
 import { open, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import assert from 'node:assert/strict';
 import type { RecoveryServicesBackupClient } from '@azure/arm-recoveryservicesbackup';
-import type { RunningServer } from './arca-process.ts';
+import { serverProcess, type RunningServer } from './arca-process.ts';
 import type { ArmTestClient } from './arm-client.ts';
 import { TestAgent } from './test-agent.ts';
 
@@ -15,34 +14,9 @@ const CLOCK_SERVER = resolve(import.meta.dirname, 'clock-server.ts');
 const CLOCK_OFFSET_FILE = 'test-clock-offset-ms';
 
 /** Starts the server composition with a movable clock (test/support/clock-server.ts), on a free port. */
-export async function startClockServer(dataDir: string, options: Record<string, unknown> = {}): Promise<RunningServer> {
+export function startClockServer(dataDir: string, options: Record<string, unknown> = {}): Promise<RunningServer> {
   const all = { dataDir, host: '127.0.0.1', port: 0, logLevel: 'warn', retryAfter: 0, schedulerInterval: 3600, ...options };
-  const child = spawn(process.execPath, [CLOCK_SERVER, JSON.stringify(all)], { stdio: ['ignore', 'pipe', 'pipe'] });
-  let banner = '';
-  let output = '';
-  child.stdout.setEncoding('utf8').on('data', (chunk: string) => (output += chunk));
-  const url = await new Promise<string>((resolveUrl, reject) => {
-    child.stderr.setEncoding('utf8').on('data', (chunk: string) => {
-      banner += chunk;
-      output += chunk;
-      const match = /listening on (https:\/\/\S+)/.exec(banner);
-      if (match && banner.includes('error catalog:')) resolveUrl(match[1] as string);
-    });
-    child.once('exit', (code) => reject(new Error(`server exited with ${code} before listening:\n${banner}`)));
-  });
-  return {
-    child,
-    url,
-    banner,
-    output: () => output,
-    async stop() {
-      if (child.exitCode !== null) return child.exitCode;
-      const exited = once(child, 'exit');
-      child.kill('SIGTERM');
-      const [code] = (await exited) as [number | null];
-      return code;
-    },
-  };
+  return serverProcess(spawn(process.execPath, [CLOCK_SERVER, JSON.stringify(all)], { stdio: ['ignore', 'pipe', 'pipe'] }));
 }
 
 /** Moves the clock-server's clock by `ms` more and waits (bounded) until the server's own time shows it. */
