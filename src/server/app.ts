@@ -57,6 +57,18 @@ export function buildApp(deps: AppDeps): FastifyInstance {
     reply.header('x-ms-request-id', request.id);
   });
 
+  // Scripts send `Content-Type: application/json` on body-less DELETEs and POSTs too: an empty body
+  // is no body, not malformed JSON. Anything else goes to Fastify's own parser, poisoning checks included.
+  const parseJson = app.getDefaultJsonParser('error', 'error');
+  app.removeContentTypeParser('application/json');
+  app.addContentTypeParser('application/json', { parseAs: 'string' }, (request, body, done) => {
+    if (typeof body === 'string' && body.trim() === '') {
+      done(null, undefined);
+      return;
+    }
+    parseJson(request, String(body), done);
+  });
+
   app.setErrorHandler((thrown, request, reply) => {
     const validation = (thrown as { validation?: unknown }).validation;
     // Fastify's own body-parsing refusals (malformed JSON, unknown content type, too large) are the client's fault.

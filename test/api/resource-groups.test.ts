@@ -79,6 +79,11 @@ describe('ARM basics over HTTPS: resource groups, api-version, subscription, pag
     const noLocation = await arm.request('PUT', '/resourcegroups/x1', { apiVersion: V, body: { tags: {} } });
     assert.equal(noLocation.status, 400);
     assert.equal(noLocation.json<ErrorBody>().error.code, 'InvalidRequestContent');
+    const malformed = await arm.request('PUT', '/resourcegroups/x2', { apiVersion: V, body: '{"location":', headers: { 'content-type': 'application/json' } });
+    assert.equal(malformed.status, 400);
+    assert.equal(malformed.json<ErrorBody>().error.code, 'InvalidRequestContent');
+    const poisoned = await arm.request('PUT', '/resourcegroups/x3', { apiVersion: V, body: '{"location":"eastus","__proto__":{"x":1}}', headers: { 'content-type': 'application/json' } });
+    assert.equal(poisoned.status, 400, 'prototype poisoning is refused');
     const badName = await arm.request('PUT', '/resourcegroups/bad.', { apiVersion: V, body: { location: 'eastus' } });
     assert.equal(badName.status, 400);
     const notFound = await arm.request('GET', '/resourcegroups/nope', { apiVersion: V });
@@ -100,7 +105,9 @@ describe('ARM basics over HTTPS: resource groups, api-version, subscription, pag
   });
 
   it('deletes an empty group (200), then answers 204 and 404', async () => {
-    assert.equal((await arm.request('DELETE', '/resourcegroups/page-3', { apiVersion: V })).status, 200);
+    // As curl scripts send it: a JSON content type and no body at all.
+    const deleted = await arm.request('DELETE', '/resourcegroups/page-3', { apiVersion: V, headers: { 'content-type': 'application/json' } });
+    assert.equal(deleted.status, 200, deleted.body);
     assert.equal((await arm.request('DELETE', '/resourcegroups/page-3', { apiVersion: V })).status, 204);
     assert.equal((await arm.request('GET', '/resourcegroups/page-3', { apiVersion: V })).status, 404);
   });
