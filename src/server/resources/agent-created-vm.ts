@@ -1,10 +1,10 @@
 import { ArcaError } from '../../core/errors/index.ts';
-import { formatResourceId, parentId, RESOURCE_TYPES, resourceIdIn, resourceNameProblem, validateResourceName, type ResourceId } from '../../core/ids/index.ts';
+import { formatResourceId, RESOURCE_TYPES, resourceIdIn, resourceNameProblem, validateResourceName, type ResourceId } from '../../core/ids/index.ts';
 import { GIB, MAX_DISKS_PER_VM } from '../../core/limits.ts';
 import { powerStateMachine, provisioningStateMachine, transition } from '../../core/states/index.ts';
 import { checkLocks, locationField, requireResourceGroup } from '../arm/index.ts';
 import type { MetadataOperations, StoredRecord } from '../persistence/index.ts';
-import { resourceGroupVmUsage } from './quota-store.ts';
+import { checkRoomForVirtualMachine } from './quota-store.ts';
 import { MAX_DISK_SIZE_GB } from './virtual-machine-body.ts';
 import type { ReportedOsRuntime, VirtualMachineRecord, VmDisk } from './virtual-machine-model.ts';
 import { getVirtualMachine, saveVirtualMachine } from './virtual-machines-store.ts';
@@ -43,10 +43,7 @@ export async function checkNewVirtualMachine(
   const id = resourceIdIn({ subscriptionId: request.subscriptionId, resourceGroup: group.data.name }, 'Microsoft.Compute', 'virtualMachines', vmName);
   if (await getVirtualMachine(operations, id)) throw new ArcaError('VirtualMachineNameTaken', { vmName, resourceGroup: group.data.name });
   await checkLocks(operations, id, 'write', `creating the virtual machine ${vmName}`);
-  const usage = await resourceGroupVmUsage(operations, parentId(id) ?? id);
-  if (usage.limit !== undefined && usage.current >= usage.limit) {
-    throw new ArcaError('QuotaExceeded', { resourceGroup: group.data.name, current: usage.current, limit: usage.limit, resourceId: formatResourceId(id) });
-  }
+  await checkRoomForVirtualMachine(operations, id, group.data.name);
   return { id, subscriptionId: request.subscriptionId, resourceGroup: group.data.name, vmName, location };
 }
 

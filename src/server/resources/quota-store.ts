@@ -1,4 +1,5 @@
-import { parseResourceId, resourceIdIn, type ResourceId } from '../../core/ids/index.ts';
+import { ArcaError } from '../../core/errors/index.ts';
+import { formatResourceId, parseResourceId, resourceIdIn, type ResourceId } from '../../core/ids/index.ts';
 import { resourceKey } from '../arm/index.ts';
 import type { MetadataOperations } from '../persistence/index.ts';
 import { countVirtualMachines } from './virtual-machines-store.ts';
@@ -44,4 +45,15 @@ export async function resourceGroupVmUsage(store: MetadataOperations, resourceGr
 export async function resourceGroupQuotaExceeded(store: MetadataOperations, resourceGroup: ResourceId | string): Promise<boolean> {
   const usage = await resourceGroupVmUsage(store, resourceGroup);
   return usage.limit !== undefined && usage.current >= usage.limit;
+}
+
+/**
+ * Refuses, with QuotaExceeded, creating the virtual machine `vm` when its group has no room left.
+ * `resourceGroup` is the group's name as the message should show it.
+ */
+export async function checkRoomForVirtualMachine(store: MetadataOperations, vm: ResourceId, resourceGroup: string): Promise<void> {
+  const usage = await resourceGroupVmUsage(store, vm);
+  if (usage.limit !== undefined && usage.current >= usage.limit) {
+    throw new ArcaError('QuotaExceeded', { resourceGroup, current: usage.current, limit: usage.limit, resourceId: formatResourceId(vm) });
+  }
 }

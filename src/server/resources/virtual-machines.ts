@@ -1,12 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
 import { ArcaError, invalidArgument } from '../../core/errors/index.ts';
-import { formatResourceId, parentId, RESOURCE_TYPES } from '../../core/ids/index.ts';
+import { formatResourceId, RESOURCE_TYPES } from '../../core/ids/index.ts';
 import { powerStateMachine, provisioningStateMachine, transition, type PowerState } from '../../core/states/index.ts';
 import { DEFAULT_AGENT_UNRESPONSIVE_MS, withAgentLiveness } from '../agents/agent-liveness.ts';
 import { API_VERSIONS, armRoute, checkLocks, etagOf, type ArmDeps, type ArmRequest } from '../arm/index.ts';
 import type { StoredRecord } from '../persistence/index.ts';
-import { resourceGroupVmUsage } from './quota-store.ts';
+import { checkRoomForVirtualMachine } from './quota-store.ts';
 import { registerResourceCrud, type BuildInput, type CrudParams } from './resource-crud.ts';
 import { parseVmProperties } from './virtual-machine-body.ts';
 import { instanceView } from './virtual-machine-instance-view.ts';
@@ -39,10 +39,7 @@ async function build(input: BuildInput<VirtualMachineRecord>): Promise<VirtualMa
     const properties = { ...kept, ...settable, provisioningState: transition(provisioningStateMachine, updating, 'Succeeded') };
     return { ...common, properties, runtime: existing.data.runtime };
   }
-  const usage = await resourceGroupVmUsage(input.operations, parentId(id) ?? id);
-  if (usage.limit !== undefined && usage.current >= usage.limit) {
-    throw new ArcaError('QuotaExceeded', { resourceGroup: id.resourceGroup ?? '', current: usage.current, limit: usage.limit, resourceId: formatResourceId(id) });
-  }
+  await checkRoomForVirtualMachine(input.operations, id, id.resourceGroup ?? '');
   return {
     ...common,
     properties: { vmId: randomUUID(), provisioningState: transition(provisioningStateMachine, 'Creating', 'Succeeded'), ...settable, createdBy: 'api' },
