@@ -7,7 +7,10 @@ import { runProgram } from './cli/run.ts';
  */
 async function programFor(args: readonly string[]) {
   // `arca repo …` loads only what it runs (see buildRepoProgram).
-  if (args[0] === 'repo') return (await import('./cli/root.ts')).buildRepoProgram();
+  if (args[0] === 'repo') {
+    (await import('./cli/commands/repo/unlock-ahead.ts')).startUnlockAhead(args);
+    return (await import('./cli/root.ts')).buildRepoProgram();
+  }
   const cli = await import('./cli/program.ts');
   const [{ serverCommand }, { extensionCommand }] = await Promise.all([import('./server/command.ts'), import('./extensions/vmsnapshot/command.ts')]);
   return cli

@@ -6,7 +6,8 @@ import { AuthenticationError, open, roleAad, seal } from '../crypto/aead.ts';
 import { deriveKeys, newMasterKey, type RepositoryKeys } from '../crypto/keys.ts';
 import { compress, decompress } from '../compression.ts';
 import { newConfig, SUPPORTED_VERSIONS, type RepositoryConfig } from './config.ts';
-import { DEFAULT_SCRYPT, isKeyFile, unwrapMasterKey, wrapMasterKey, type KeyFile, type ScryptParams } from './key-file.ts';
+import { isKeyFile, unwrapMasterKey, wrapMasterKey, type KeyFile } from './key-file.ts';
+import { DEFAULT_SCRYPT, type ScryptParams } from './passphrase-kdf.ts';
 import { hex, keyFileKey, LAYOUT, nameOf } from './layout.ts';
 
 export interface InitOptions {

@@ -2,7 +2,7 @@ import { Command } from 'commander';
 import { invalidArgument } from '../../../core/errors/index.ts';
 import { systemClock } from '../../../platform/system-clock.ts';
 import { DEFAULT_ZSTD_LEVEL } from '../../../storage/compression.ts';
-import { DEFAULT_SCRYPT } from '../../../storage/repository/key-file.ts';
+import { DEFAULT_SCRYPT } from '../../../storage/repository/passphrase-kdf.ts';
 import { Repository } from '../../../storage/repository/repository.ts';
 import { outputContext, printJson } from '../../output.ts';
 import { readPassphrase } from '../../passphrase.ts';

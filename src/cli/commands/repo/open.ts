@@ -31,14 +31,13 @@ export async function withRepository<T>(dir: string | undefined, fn: (open: Open
   const local = localStoreFor(dir);
   const store = new RetryingBlobStore(local);
   const passphrase = await readPassphrase(store.location, false);
-  // The workers load while the passphrase is stretched, and get their keys once the repository opens.
-  const pool = new ChunkWorkerPool(undefined, 0);
+  const repo = await Repository.open(store, { passphrase, clock: systemClock });
+  const pool = new ChunkWorkerPool(repo.keys, repo.config.zstdLevel);
   try {
-    const repo = await Repository.open(store, { passphrase, clock: systemClock });
-    pool.configure(repo.keys, repo.config.zstdLevel);
     return await fn({ repo, pool, local });
   } finally {
     await pool.close();
+
   }
 }
 

@@ -1,4 +1,4 @@
-import { Command } from 'commander';
+import { Command, Option } from 'commander';
 import { invalidArgument } from '../../../core/errors/index.ts';
 import { pruneRepository } from '../../../storage/maintenance/prune.ts';
 import { outputContext, printJson } from '../../output.ts';
@@ -13,7 +13,7 @@ function minutes(value: string): number {
 export function pruneCommand(): Command {
   return repoOption(new Command('prune'))
     .description('delete stored data that no recovery point needs (safe while backups run)')
-    .option('--grace <minutes>', 'never touch packs younger than this', minutes, 10 * 60_000)
+    .addOption(new Option('--grace <minutes>', 'never touch packs younger than this').argParser(minutes).default(10 * 60_000, '10'))
     .option('--dry-run', 'only say what would be marked for deletion')
     .addHelpText('after', '\nExample:\n  arca repo prune --repo /srv/arca-repo\n')
     .action(async function (this: Command, opts: { repo: string; grace: number; dryRun?: boolean }) {
