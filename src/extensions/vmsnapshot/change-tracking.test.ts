@@ -1,11 +1,10 @@
 import assert from 'node:assert/strict';
-import { execFile, execFileSync } from 'node:child_process';
 import { mkdir, mkdtemp, open, readFile, rm, utimes, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { promisify } from 'node:util';
 import { systemClock } from '../../platform/system-clock.ts';
+import { createLoopRig, whyNoLoopRig, type LoopRig } from '../../platform/testing/loop-rig.ts';
 import type { SnapshotTaskGoal, TaskStatusReport } from '../../protocol/index.ts';
 import { LocalFsBlobStore } from '../../storage/blob/local-fs-blob-store.ts';
 import { loadPoint } from '../../storage/points/point-store.ts';
@@ -23,7 +22,6 @@ import { runSnapshotTask } from './snapshot-task.ts';
 import { writeJournal, type TaskJournal } from './task-journal.ts';
 import { LocalRepositoryUploader } from './uploader.ts';
 
-const run = promisify(execFile);
 const COLLECTION = 'AzureBackupRG_vm1_1';
 
 async function settled(state: string, taskId: string, status: 'success' | 'error', snapshots: { disk: string; path: string }[], ageSeconds: number): Promise<void> {
@@ -81,37 +79,22 @@ const task = (disk: string, id: string): SnapshotTaskGoal => ({
   taskId: id, kind: 'snapshot', state: 'pending', jobName: id, collectionId: COLLECTION, pointName: id, consistencyWanted: 'FileSystemConsistent', disks: [{ name: 'osdisk', path: disk }],
 });
 
-function whyNot(): string | undefined {
-  if (process.getuid?.() !== 0) return 'needs root (loop devices, mount)';
-  try {
-    execFileSync('sh', ['-c', 'command -v mkfs.xfs && command -v xfs_io && losetup -f'], { stdio: 'ignore' });
-  } catch {
-    return 'needs mkfs.xfs and xfs_io (apt-get install -y xfsprogs) and a free loop device';
-  }
-  return undefined;
-}
 
-describe('snapshot tasks on XFS with reflink read only what changed since the previous snapshot', { skip: whyNot() ?? false }, () => {
+describe('snapshot tasks on XFS with reflink read only what changed since the previous snapshot', { skip: whyNoLoopRig(['xfs_io']) ?? false }, () => {
   let root: string;
   let xfs: string;
-  let mounted = false;
+  let rig: LoopRig | undefined;
   let repo: Repository;
   let pool: ChunkWorkerPool;
 
   before(async () => {
-    root = await mkdtemp(join(tmpdir(), 'arca-ct-task-'));
-    xfs = join(root, 'xfs');
-    await mkdir(xfs);
-    await run('truncate', ['-s', '300M', join(root, 'xfs.img')]);
-    await run('mkfs.xfs', ['-q', '-m', 'reflink=1', join(root, 'xfs.img')]);
-    await run('mount', ['-o', 'loop', join(root, 'xfs.img'), xfs]);
-    mounted = true;
+    rig = await createLoopRig({ prefix: 'arca-ct-task-', xfsSize: '300M' });
+    ({ root, xfs } = rig);
     ({ repo, pool } = await testRepository(new LocalFsBlobStore(join(root, 'repo'))));
   });
   after(async () => {
     await pool?.close();
-    if (mounted) await run('umount', [xfs]);
-    await rm(root, { recursive: true, force: true });
+    await rig?.dispose();
   });
 
   async function backup(disk: string, id: string): Promise<{ final: TaskStatusReport; reading: NonNullable<Awaited<ReturnType<typeof loadPoint>>['disks'][number]['reading']> }> {

@@ -1,11 +1,9 @@
 import assert from 'node:assert/strict';
-import { execFile, execFileSync } from 'node:child_process';
-import { mkdir, mkdtemp, open, readFile, rm, stat, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { mkdir, open, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { promisify } from 'node:util';
 import { systemClock } from '../../platform/system-clock.ts';
+import { createLoopRig, whyNoLoopRig, type LoopRig } from '../../platform/testing/loop-rig.ts';
 import type { TaskStatusReport } from '../../protocol/index.ts';
 import type { BlobStore, GetOptions } from '../../storage/blob/blob-store.ts';
 import { LocalFsBlobStore } from '../../storage/blob/local-fs-blob-store.ts';
@@ -25,7 +23,6 @@ import { runSnapshotTask } from './snapshot-task.ts';
 import { readJournal } from './task-journal.ts';
 import { LocalRepositoryUploader } from './uploader.ts';
 
-const run = promisify(execFile);
 const CHUNK = TEST_CONFIG.imageChunkSize;
 const SIZE = 8 * 1024 * 1024;
 
@@ -45,20 +42,11 @@ function withoutPackReads(store: BlobStore): BlobStore {
   });
 }
 
-function whyNot(): string | undefined {
-  if (process.getuid?.() !== 0) return 'needs root (loop devices, mount)';
-  try {
-    execFileSync('sh', ['-c', 'command -v mkfs.xfs && command -v xfs_io && losetup -f'], { stdio: 'ignore' });
-  } catch {
-    return 'needs mkfs.xfs and xfs_io (apt-get install -y xfsprogs) and a free loop device';
-  }
-  return undefined;
-}
 
-describe('the extension keeps each upload’s chunk ids for the next backup’s change tracking', { skip: whyNot() ?? false }, () => {
+describe('the extension keeps each upload’s chunk ids for the next backup’s change tracking', { skip: whyNoLoopRig(['xfs_io']) ?? false }, () => {
   let root: string;
   let xfs: string;
-  let mounted = false;
+  let rig: LoopRig | undefined;
   let repo: Repository;
   let pool: ChunkWorkerPool;
   /** The same repository as a machine sees it through the channel: packs are never read back. */
@@ -68,14 +56,9 @@ describe('the extension keeps each upload’s chunk ids for the next backup’s 
   let n = 0;
 
   before(async () => {
-    root = await mkdtemp(join(tmpdir(), 'arca-kept-ids-task-'));
-    xfs = join(root, 'xfs');
+    rig = await createLoopRig({ prefix: 'arca-kept-ids-task-', xfsSize: '300M' });
+    ({ root, xfs } = rig);
     state = join(root, 'state');
-    await mkdir(xfs);
-    await run('truncate', ['-s', '300M', join(root, 'xfs.img')]);
-    await run('mkfs.xfs', ['-q', '-m', 'reflink=1', join(root, 'xfs.img')]);
-    await run('mount', ['-o', 'loop', join(root, 'xfs.img'), xfs]);
-    mounted = true;
     ({ repo, pool } = await testRepository(new LocalFsBlobStore(join(root, 'repo'))));
     channelRepo = await Repository.open(withoutPackReads(new LocalFsBlobStore(join(root, 'repo'))), { passphrase: TEST_PASSPHRASE, clock: systemClock });
     disk = join(xfs, 'disks', 'osdisk.img');
@@ -84,8 +67,7 @@ describe('the extension keeps each upload’s chunk ids for the next backup’s 
   });
   after(async () => {
     await pool?.close();
-    if (mounted) await run('umount', [xfs]);
-    await rm(root, { recursive: true, force: true });
+    await rig?.dispose();
   });
 
   /** One snapshot task uploading through `channelRepo`; checks the point restores to the snapshot. */

@@ -1,13 +1,13 @@
 import assert from 'node:assert/strict';
-import { execFile, execFileSync, spawn } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { chmod, chown, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { createServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { rootCertificates } from 'node:tls';
 import { after, before, describe, it } from 'node:test';
-import { promisify } from 'node:util';
 import { systemClock } from '../../platform/system-clock.ts';
+import { createLoopRig, run, whyNoLoopRig, type LoopRig } from '../../platform/testing/loop-rig.ts';
 import type { SnapshotTaskGoal, TaskStatusReport } from '../../protocol/index.ts';
 import { DEFAULT_CONFIG, type VmSnapshotConfig } from './config.ts';
 import { FsFreezeFreezer } from './freezer.ts';
@@ -18,7 +18,6 @@ import { VaultChannelUploader } from './vault-uploader.ts';
 import { noNetworkError } from './no-network.ts';
 import { ArcaError } from '../../core/errors/index.ts';
 
-const run = promisify(execFile);
 const NOBODY = 65534;
 
 /**
@@ -28,25 +27,7 @@ const NOBODY = 65534;
  * time. The XFS rig is as in snapshot-real.test.ts: a reflink XFS image holding the VM's disk
  * image, which holds an ext4 file system mounted through a second loop device.
  */
-function whyNotRoot(): string | undefined {
-  if (process.getuid?.() !== 0) return 'needs root (loop devices, mount, fsfreeze, running as another user)';
-  for (const tool of ['losetup', 'mkfs.xfs', 'mkfs.ext4', 'fsfreeze', 'mount', 'fallocate', 'blockdev']) {
-    try {
-      execFileSync('sh', ['-c', `command -v ${tool}`], { stdio: 'ignore' });
-    } catch {
-      return `${tool} is not installed${tool === 'mkfs.xfs' ? ' (apt-get install -y xfsprogs)' : ''}`;
-    }
-  }
-  try {
-    if (!execFileSync('losetup', ['-f'], { encoding: 'utf8' }).trim()) return 'no free loop device';
-  } catch (error) {
-    return `loop devices are not available here (${(error as Error).message.split('\n')[0]})`;
-  }
-  if (!execFileSync('cat', ['/proc/filesystems'], { encoding: 'utf8' }).includes('xfs') && !/\bxfs\b/.test(execFileSync('sh', ['-c', 'ls /lib/modules/$(uname -r)/kernel/fs 2>/dev/null || true'], { encoding: 'utf8' }))) return 'the kernel has no XFS';
-  return undefined;
-}
-
-const skipRoot = whyNotRoot() ?? false;
+const skipRoot = whyNoLoopRig(['mkfs.ext4', 'fsfreeze', 'fallocate', 'blockdev']) ?? false;
 
 const task = (id: string, disks: SnapshotTaskGoal['disks']): SnapshotTaskGoal => ({
   taskId: id, kind: 'snapshot', state: 'pending', jobName: id, collectionId: 'AzureBackupRG_vm1_1', pointName: id, consistencyWanted: 'FileSystemConsistent', disks,
@@ -127,40 +108,11 @@ describe('which failures are the machine\'s network', () => {
   }
 });
 
-interface Rig {
-  readonly root: string;
-  readonly xfs: string;
-  readonly disk: string;
-  readonly mount: string;
-  readonly loops: string[];
-}
+type Rig = LoopRig;
 
-async function setUp(): Promise<Rig> {
-  const root = await mkdtemp(join(tmpdir(), 'arca-vmsnapshot-fail-rig-'));
-  const rig: Rig = { root, xfs: join(root, 'xfs'), disk: join(root, 'xfs', 'disks', 'osdisk.img'), mount: join(root, 'vm-data'), loops: [] };
-  await mkdir(rig.xfs);
-  await mkdir(rig.mount);
-  await run('truncate', ['-s', '320M', join(root, 'xfs.img')]);
-  await run('mkfs.xfs', ['-q', '-m', 'reflink=1', join(root, 'xfs.img')]);
-  rig.loops.push((await run('losetup', ['-f', '--show', join(root, 'xfs.img')])).stdout.trim());
-  await run('mount', [rig.loops[0] as string, rig.xfs]);
-  await mkdir(join(rig.xfs, 'disks'));
-  await run('truncate', ['-s', '32M', rig.disk]);
-  await run('mkfs.ext4', ['-q', rig.disk]);
-  rig.loops.push((await run('losetup', ['-f', '--show', rig.disk])).stdout.trim());
-  await run('mount', [rig.loops[1] as string, rig.mount]);
-  return rig;
-}
+const setUp = (): Promise<Rig> => createLoopRig({ prefix: 'arca-vmsnapshot-fail-rig-', xfsSize: '320M', guestDiskSize: '32M' });
 
-async function tearDown(rig: Rig | undefined): Promise<void> {
-  if (!rig) return;
-  await run('fsfreeze', ['-u', rig.mount]).catch(() => undefined);
-  await run('umount', [rig.mount]).catch(() => undefined);
-  if (rig.loops[1]) await run('losetup', ['-d', rig.loops[1]]).catch(() => undefined);
-  await run('umount', [rig.xfs]).catch(() => undefined);
-  if (rig.loops[0]) await run('losetup', ['-d', rig.loops[0]]).catch(() => undefined);
-  await rm(rig.root, { recursive: true, force: true });
-}
+const tearDown = (rig: Rig | undefined): Promise<void> => rig?.dispose() ?? Promise.resolve();
 
 const moduleUrl = (file: string) => new URL(file, import.meta.url).href;
 

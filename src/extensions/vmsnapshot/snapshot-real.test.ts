@@ -1,12 +1,11 @@
 import assert from 'node:assert/strict';
-import { execFile, execFileSync, spawn } from 'node:child_process';
-import { chmod, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { spawn } from 'node:child_process';
+import { chmod, mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { after, before, describe, it } from 'node:test';
-import { promisify } from 'node:util';
 import { systemClock } from '../../platform/system-clock.ts';
+import { createLoopRig, run, whyNoLoopRig, type LoopRig } from '../../platform/testing/loop-rig.ts';
 import { SNAPSHOT_EXTENSION, type SnapshotTaskGoal, type TaskStatusReport } from '../../protocol/index.ts';
 import { LocalFsBlobStore } from '../../storage/blob/local-fs-blob-store.ts';
 import { loadPoint } from '../../storage/points/point-store.ts';
@@ -20,72 +19,22 @@ import { ReflinkSnapshotProvider } from './snapshot-provider.ts';
 import { runSnapshotTask, type SnapshotTaskDeps } from './snapshot-task.ts';
 import { shippedPackages, vmSnapshotManifest } from './manifest.ts';
 
-const run = promisify(execFile);
 
 /**
  * Real conditions, as root: an XFS file system with reflink (a loop-mounted image) holds the VM's
  * disk image, which holds a real ext4 file system attached through a second loop device and
  * mounted. The freeze is a real fsfreeze of that mount, the snapshot a real FICLONE.
  */
-function whyNot(): string | undefined {
-  if (process.getuid?.() !== 0) return 'needs root (loop devices, mount, fsfreeze)';
-  for (const tool of ['losetup', 'mkfs.xfs', 'mkfs.ext4', 'fsfreeze', 'filefrag', 'mount']) {
-    try {
-      execFileSync('sh', ['-c', `command -v ${tool}`], { stdio: 'ignore' });
-    } catch {
-      return `${tool} is not installed${tool === 'mkfs.xfs' ? ' (apt-get install -y xfsprogs)' : ''}`;
-    }
-  }
-  try {
-    const probe = execFileSync('losetup', ['-f'], { encoding: 'utf8' }).trim();
-    if (!probe) return 'no free loop device';
-  } catch (error) {
-    return `loop devices are not available here (${(error as Error).message.split('\n')[0]})`;
-  }
-  if (!/\bxfs\b/.test(execFileSync('sh', ['-c', 'cat /proc/filesystems; ls /lib/modules/$(uname -r)/kernel/fs 2>/dev/null || true'], { encoding: 'utf8' }))) return 'the kernel has no XFS';
-  return undefined;
-}
+const skip = whyNoLoopRig(['mkfs.ext4', 'fsfreeze', 'filefrag']) ?? false;
 
-const skip = whyNot() ?? false;
+type Rig = LoopRig;
 
-interface Rig {
-  readonly root: string;
-  readonly xfs: string;
-  readonly disk: string;
-  readonly mount: string;
-  readonly loops: string[];
-}
+const setUp = (): Promise<Rig> => createLoopRig({ prefix: 'arca-vmsnapshot-', xfsSize: '512M', guestDiskSize: '64M' }).then(async (rig) => {
+  await writeFile(join(rig.mount, 'hello.txt'), 'hello from the guest\n');
+  return rig;
+});
 
-async function setUp(): Promise<Rig> {
-  const root = await mkdtemp(join(tmpdir(), 'arca-vmsnapshot-'));
-  const loops: string[] = [];
-  const xfs = join(root, 'xfs');
-  const mount = join(root, 'vm-data');
-  await mkdir(xfs);
-  await mkdir(mount);
-  await run('truncate', ['-s', '512M', join(root, 'xfs.img')]);
-  await run('mkfs.xfs', ['-q', '-m', 'reflink=1', join(root, 'xfs.img')]);
-  loops.push((await run('losetup', ['-f', '--show', join(root, 'xfs.img')])).stdout.trim());
-  await run('mount', [loops[0] as string, xfs]);
-  const disk = join(xfs, 'disks', 'osdisk.img');
-  await mkdir(join(xfs, 'disks'));
-  await run('truncate', ['-s', '64M', disk]);
-  await run('mkfs.ext4', ['-q', disk]);
-  loops.push((await run('losetup', ['-f', '--show', disk])).stdout.trim());
-  await run('mount', [loops[1] as string, mount]);
-  await writeFile(join(mount, 'hello.txt'), 'hello from the guest\n');
-  return { root, xfs, disk, mount, loops };
-}
-
-async function tearDown(rig: Rig | undefined): Promise<void> {
-  if (!rig) return;
-  await run('fsfreeze', ['-u', rig.mount]).catch(() => undefined);
-  await run('umount', [rig.mount]).catch(() => undefined);
-  if (rig.loops[1]) await run('losetup', ['-d', rig.loops[1]]).catch(() => undefined);
-  await run('umount', [rig.xfs]).catch(() => undefined);
-  if (rig.loops[0]) await run('losetup', ['-d', rig.loops[0]]).catch(() => undefined);
-  await rm(rig.root, { recursive: true, force: true });
-}
+const tearDown = (rig: Rig | undefined): Promise<void> => rig?.dispose() ?? Promise.resolve();
 
 const taskFor = (rig: Rig, id: string): SnapshotTaskGoal => ({
   taskId: id, kind: 'snapshot', state: 'pending', jobName: id, collectionId: 'AzureBackupRG_vm1_1', pointName: id, consistencyWanted: 'FileSystemConsistent', disks: [{ name: 'osdisk', path: rig.disk }],

@@ -1,11 +1,10 @@
 import assert from 'node:assert/strict';
-import { execFile, execFileSync } from 'node:child_process';
 import { constants } from 'node:fs';
-import { copyFile, mkdir, mkdtemp, open, readFile, rm, truncate, writeFile } from 'node:fs/promises';
+import { copyFile, mkdtemp, open, readFile, rm, truncate, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { promisify } from 'node:util';
+import { createLoopRig, run, whyNoLoopRig, type LoopRig } from '../../platform/testing/loop-rig.ts';
 import { LocalFsBlobStore } from '../blob/local-fs-blob-store.ts';
 import type { DiskManifest } from '../points/manifest.ts';
 import type { Repository } from '../repository/repository.ts';
@@ -15,7 +14,6 @@ import type { ChunkWorkerPool } from '../workers/worker-pool.ts';
 import { EXTENT_FLAGS, ExtentMap, ExtentMapError, type ExtentMapReader } from './extent-map.ts';
 import { backupImages, type ImageBackupOptions } from './image-backup.ts';
 
-const run = promisify(execFile);
 const CHUNK = TEST_CONFIG.imageChunkSize;
 const SIZE = 4 * 1024 * 1024; // 64 chunks of 64 KiB
 
@@ -61,45 +59,23 @@ async function backupAndCheck(repo: Repository, pool: ChunkWorkerPool, dir: stri
   return { disk: manifest.disks[0] as DiskManifest, pointId: manifest.id };
 }
 
-function whyNot(): string | undefined {
-  if (process.getuid?.() !== 0) return 'needs root (loop devices, mount)';
-  for (const tool of ['mkfs.xfs', 'mount', 'xfs_io']) {
-    try {
-      execFileSync('sh', ['-c', `command -v ${tool}`], { stdio: 'ignore' });
-    } catch {
-      return `${tool} is not installed (apt-get install -y xfsprogs)`;
-    }
-  }
-  try {
-    if (!execFileSync('losetup', ['-f'], { encoding: 'utf8' }).trim()) return 'no free loop device';
-  } catch (error) {
-    return `loop devices are not available here (${(error as Error).message.split('\n')[0]})`;
-  }
-  return undefined;
-}
 
-describe('change tracking from reflink snapshots on a real XFS', { skip: whyNot() ?? false }, () => {
+describe('change tracking from reflink snapshots on a real XFS', { skip: whyNoLoopRig(['xfs_io']) ?? false }, () => {
   let root: string;
   let xfs: string;
   let repo: Repository;
   let pool: ChunkWorkerPool;
-  let mounted = false;
+  let rig: LoopRig | undefined;
   let n = 0;
 
   before(async () => {
-    root = await mkdtemp(join(tmpdir(), 'arca-tracking-'));
-    xfs = join(root, 'xfs');
-    await mkdir(xfs);
-    await run('truncate', ['-s', '300M', join(root, 'xfs.img')]);
-    await run('mkfs.xfs', ['-q', '-m', 'reflink=1', join(root, 'xfs.img')]);
-    await run('mount', ['-o', 'loop', join(root, 'xfs.img'), xfs]);
-    mounted = true;
+    rig = await createLoopRig({ prefix: 'arca-tracking-', xfsSize: '300M' });
+    ({ root, xfs } = rig);
     ({ repo, pool } = await testRepository(new LocalFsBlobStore(join(root, 'repo'))));
   });
   after(async () => {
     await pool?.close();
-    if (mounted) await run('umount', [xfs]);
-    await rm(root, { recursive: true, force: true });
+    await rig?.dispose();
   });
 
   /** A live disk with data and holes, and its first snapshot backed up in full. */
