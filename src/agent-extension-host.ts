@@ -96,6 +96,10 @@ export class AgentExtensionHost implements AgentHost {
     return { handlers: this.#handlerReports, tasks: [...this.#undelivered.values()], health: this.#health };
   }
 
+  busy(): boolean {
+    return this.#running.size > 0;
+  }
+
   delivered(tasks: readonly TaskStatusReport[]): void {
     // Only the very report sent: a newer one made meanwhile still has to go.
     for (const task of tasks) if (this.#undelivered.get(task.taskId) === task) this.#undelivered.delete(task.taskId);

@@ -20,6 +20,8 @@ export interface ExtensionHost {
   statuses(): { readonly handlers: readonly ExtensionStatusReport[]; readonly tasks: readonly TaskStatusReport[]; readonly health: ExtensionHostHealth };
   /** The vault has these task reports; settled ones need not be sent again. */
   delivered(tasks: readonly TaskStatusReport[]): void;
+  /** Whether a task (a backup or a restore) is running now: the agent never restarts into an update under one (ADR 7). */
+  busy?(): boolean;
   /** Called when the host has something new to report, so the status goes out before the next period. */
   onChange(listener: () => void): void;
   close(): Promise<void>;

@@ -40,11 +40,16 @@ async function walk(dir: string): Promise<string[]> {
 
 /** A gzip'd ustar archive of every regular file under `dir`, in memory: the fallback when no `tar` is installed. */
 export async function tarGzOf(dir: string): Promise<Buffer> {
+  return tarGzOfFiles(dir, await walk(dir));
+}
+
+/** A gzip'd ustar archive of the given regular files (absolute paths under `root`), named relative to `root`. */
+export async function tarGzOfFiles(root: string, files: readonly string[]): Promise<Buffer> {
   const parts: Buffer[] = [];
-  for (const file of await walk(dir)) {
+  for (const file of files) {
     const data = await readFile(file);
     const info = await stat(file);
-    parts.push(header(relative(dir, file), data.length, info.mode & 0o777, Math.floor(info.mtimeMs / 1000), '0'), data, Buffer.alloc((512 - (data.length % 512)) % 512));
+    parts.push(header(relative(root, file), data.length, info.mode & 0o777, Math.floor(info.mtimeMs / 1000), '0'), data, Buffer.alloc((512 - (data.length % 512)) % 512));
   }
   parts.push(Buffer.alloc(1024));
   return gzipSync(Buffer.concat(parts));

@@ -1,4 +1,5 @@
 import { findEntry } from '../core/errors/index.ts';
+import { AGENT_VERSION_PATTERN } from '../core/versions/agent-version.ts';
 import { CONSISTENCIES, EXTENSION_HANDLER_STATES, EXTENSION_STATUSES } from '../core/states/index.ts';
 import {
   GOAL_TASK_STATES,
@@ -9,6 +10,7 @@ import {
   TASK_REPORT_STATUSES,
   WANTED_CONSISTENCIES,
   type AgentSelfReport,
+  type AgentUpdateOffer,
   type DeletedInstantPoint,
   type ExtensionGoal,
   type ExtensionStatusReport,
@@ -114,6 +116,16 @@ function taskError(input: WireObject): { code: string; params: Record<string, st
   return { code: entry.code, params: input.params('params') };
 }
 
+/** A vault-tier restore's counts of a disk: what was written and what was left alone. */
+function optionalCounts(input: WireObject): { bytesUnchanged?: number; chunksWritten?: number; chunksUnchanged?: number } {
+  const counts: { bytesUnchanged?: number; chunksWritten?: number; chunksUnchanged?: number } = {};
+  for (const name of ['bytesUnchanged', 'chunksWritten', 'chunksUnchanged'] as const) {
+    const value = input.integer(name, { min: 0, max: MAX_BYTES });
+    if (value !== undefined) counts[name] = value;
+  }
+  return counts;
+}
+
 function taskResult(input: WireObject): TaskResultReport {
   const consistency = input.member('consistency', CONSISTENCIES);
   const reason = input.string('consistencyReason', WIRE.message);
@@ -126,6 +138,7 @@ function taskResult(input: WireObject): TaskResultReport {
         path: r.requiredString('path', WIRE.path),
         safetyPath: r.requiredString('safetyPath', WIRE.path),
         bytesWritten: r.requiredInteger('bytesWritten', { min: 0, max: MAX_BYTES }),
+        ...optionalCounts(r),
       }))
     : undefined;
   return {
@@ -195,7 +208,7 @@ export function parseStatusReport(body: unknown): StatusReport {
 
 function goalTask(input: WireObject): SnapshotTaskGoal {
   const kind = input.requiredMember('kind', TASK_KINDS);
-  const task: SnapshotTaskGoal = {
+  let task: SnapshotTaskGoal = {
     taskId: input.requiredString('taskId', WIRE.id),
     kind,
     state: input.requiredMember('state', GOAL_TASK_STATES),
@@ -206,10 +219,17 @@ function goalTask(input: WireObject): SnapshotTaskGoal {
     disks: input.objects('disks', MAX_DISKS).map((d) => {
       const lun = d.integer('lun', { min: 0, max: 63 });
       const path = d.string('path', WIRE.path);
-      return { name: d.requiredString('name', WIRE.name), ...(lun === undefined ? {} : { lun }), ...(path === undefined ? {} : { path }) };
+      const pointDisk = d.integer('pointDisk', { min: 0, max: MAX_DISKS - 1 });
+      return { name: d.requiredString('name', WIRE.name), ...(lun === undefined ? {} : { lun }), ...(path === undefined ? {} : { path }), ...(pointDisk === undefined ? {} : { pointDisk }) };
     }),
     ...(input.boolean('reinstall') === true ? { reinstall: true } : {}),
   };
+  const repositoryPointId = input.string('repositoryPointId', WIRE.id);
+  if (repositoryPointId !== undefined) {
+    if (kind !== 'restore') refuseContent(`${input.at('repositoryPointId')} belongs to a restore task`);
+    if (task.disks.some((d) => d.pointDisk === undefined)) refuseContent(`${input.at('disks')}: each disk of a restore from the vault needs its pointDisk`);
+    task = { ...task, repositoryPointId };
+  }
   // A restore writes over the disks it names: each must say where it is, and only once.
   if (kind === 'restore') {
     if (task.disks.length === 0) refuseContent(`${input.at('disks')} must name the disks a restore task writes`);
@@ -236,13 +256,27 @@ function deletedPoint(input: WireObject): DeletedInstantPoint {
   };
 }
 
+const AGENT_VERSION_RULE = { max: 60, pattern: AGENT_VERSION_PATTERN, shape: 'an agent version such as 1.2.3' };
+
+function agentUpdate(input: WireObject): AgentUpdateOffer {
+  return {
+    version: input.requiredString('version', AGENT_VERSION_RULE),
+    sha256: input.requiredString('sha256', { max: 64, pattern: /^[0-9a-f]{64}$/, shape: 'a SHA-256 in 64 lower-case hexadecimal digits' }),
+    sizeBytes: input.requiredInteger('sizeBytes', { min: 1, max: MAX_BYTES }),
+  };
+}
+
 /** Agent side: the goal state it pulled. */
 export function parseGoalState(body: unknown): GoalState {
   const input = new WireObject(body, '');
+  const update = input.object('agentUpdate');
+  const minimum = input.string('minimumAgentVersion', AGENT_VERSION_RULE);
   return {
     incarnation: input.requiredInteger('incarnation', { min: 0, max: MAX_BYTES }),
     machineId: input.requiredString('machineId', WIRE.machineId),
     extensions: input.objects('extensions', 50).map(extensionGoal),
     deletedInstantPoints: input.objects('deletedInstantPoints', 1000).map(deletedPoint),
+    ...(update === undefined ? {} : { agentUpdate: agentUpdate(update) }),
+    ...(minimum === undefined ? {} : { minimumAgentVersion: minimum }),
   };
 }

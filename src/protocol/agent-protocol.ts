@@ -8,6 +8,7 @@ import type { Consistency, ExtensionHandlerState, ExtensionStatus } from '../cor
  *   POST /arca/agent/register                                  RegistrationRequest → RegistrationResponse
  *   GET  /arca/agent/machines/{machineId}/goalstate            → GoalState
  *   PUT  /arca/agent/machines/{machineId}/status               StatusReport → 200
+ *   GET  /arca/agent/machines/{machineId}/agentPackages/{v}    → the agent package of version v (ADR 7)
  *
  * `machineId` is the VM's `vmId` (a UUID the machine keeps for life). The machine is in the path so
  * that authorization can tell, before anything runs, that an Agent token speaks for that machine.
@@ -17,6 +18,7 @@ export const AGENT_PATHS = {
   register: '/arca/agent/register',
   goalState: (machineId: string) => `/arca/agent/machines/${encodeURIComponent(machineId)}/goalstate`,
   status: (machineId: string) => `/arca/agent/machines/${encodeURIComponent(machineId)}/status`,
+  agentPackage: (machineId: string, version: string) => `/arca/agent/machines/${encodeURIComponent(machineId)}/agentPackages/${encodeURIComponent(version)}`,
 } as const;
 
 /** The snapshot extension the vault asks for, as the goal state names it. */
@@ -100,7 +102,11 @@ export type TaskKind = (typeof TASK_KINDS)[number];
 /**
  * A task as the goal state lists it. A `restore` task names the point to restore (collectionId,
  * pointName) and each disk to write with its path on the machine; the extension finds the point's
- * snapshot files beside the disks, and ignores `consistencyWanted`.
+ * snapshot files beside the disks, and ignores `consistencyWanted`. A restore task with
+ * `repositoryPointId` restores from the vault tier instead: each disk names its place in that
+ * repository point (`pointDisk`), whose chunks the extension reads through the restore read routes
+ * (upload-channel.ts), writing only those that differ from the disk; `collectionId` then only
+ * places the safety point.
  */
 export interface SnapshotTaskGoal {
   readonly taskId: string;
@@ -111,7 +117,9 @@ export interface SnapshotTaskGoal {
   readonly collectionId: string;
   readonly pointName: string;
   readonly consistencyWanted: (typeof WANTED_CONSISTENCIES)[number];
-  readonly disks: readonly { readonly name: string; readonly lun?: number; readonly path?: string }[];
+  readonly disks: readonly { readonly name: string; readonly lun?: number; readonly path?: string; readonly pointDisk?: number }[];
+  /** A restore from the vault tier: the repository point to read. */
+  readonly repositoryPointId?: string;
   /**
    * The extension failed and put the machine in the Failed provisioning state; this on-demand
    * backup asks the agent to remove and reinstall it before the task runs.
@@ -133,11 +141,25 @@ export interface DeletedInstantPoint {
   readonly snapshots: readonly { readonly disk: string; readonly path: string }[];
 }
 
+/**
+ * A newer agent the vault offers (ADR 7): the agent downloads it from AGENT_PATHS.agentPackage of
+ * its own vault (never from an address the goal state could name) and checks its SHA-256.
+ */
+export interface AgentUpdateOffer {
+  readonly version: string;
+  readonly sha256: string;
+  readonly sizeBytes: number;
+}
+
 export interface GoalState {
   readonly incarnation: number;
   readonly machineId: string;
   readonly extensions: readonly ExtensionGoal[];
   readonly deletedInstantPoints: readonly DeletedInstantPoint[];
+  /** Present when the vault has an agent newer than the one that last reported; used only with AutoUpdate.Enabled=y. */
+  readonly agentUpdate?: AgentUpdateOffer;
+  /** The oldest agent version the vault supports (older agents are flagged UserErrorGuestAgentOutdated). */
+  readonly minimumAgentVersion?: string;
 }
 
 export interface ExtensionStatusReport {
@@ -165,6 +187,11 @@ export interface RestoredDiskReport {
   /** The reflink clone of the disk as it was before the restore. */
   readonly safetyPath: string;
   readonly bytesWritten: number;
+  /** From the vault tier: bytes left alone because the disk already held them (equal chunk ids, or zeros over a hole). */
+  readonly bytesUnchanged?: number;
+  /** From the vault tier: chunks written (changed data, or zeros where the point has a hole) and chunks left alone. */
+  readonly chunksWritten?: number;
+  readonly chunksUnchanged?: number;
 }
 
 export interface TaskStatusReport {

@@ -9,7 +9,8 @@ import { registerHealthRoutes } from './api/health-routes.ts';
 import { registerMetrics } from './api/metrics.ts';
 import { registerWhoamiRoutes } from './api/whoami-routes.ts';
 import { ArmRouteRegistry, type ArmDeps, type Installation } from './arm/index.ts';
-import { AgentTaskNotifier, DEFAULT_AGENT_UNRESPONSIVE_MS, registerAgentRoutes, registerUploadChannelRoutes, type UploadChannelDeps } from './agents/index.ts';
+import { AgentTaskNotifier, DEFAULT_AGENT_UNRESPONSIVE_MS, registerAgentRoutes, registerRestoreReadRoutes, registerUploadChannelRoutes, type UploadChannelDeps } from './agents/index.ts';
+import { registerAgentPackageRoutes, type AgentPackageStore } from './agent-packages/index.ts';
 import { registerBackupRoutes } from './backup/index.ts';
 import { registerBackupFlowRoutes } from './backup-flow/index.ts';
 import { registerRecoveryPointRoutes, registerRestorePointCollectionRoutes } from './points/index.ts';
@@ -32,7 +33,14 @@ export interface AppDeps {
   /** The process's job engine, for jobs that routes run at once (ArmDeps.jobs). */
   readonly jobs?: { runImmediate(): Promise<void> };
   /** The agent protocol's in-process parts: who waits on agent tasks, and when a silent agent is Unresponsive. */
-  readonly agents?: { readonly notifier: AgentTaskNotifier; readonly unresponsiveMs: number };
+  readonly agents?: {
+    readonly notifier: AgentTaskNotifier;
+    readonly unresponsiveMs: number;
+    /** The oldest agent version the vault supports (ADR 7). */
+    readonly minimumVersion?: string;
+    /** Agent packages for updates (ADR 7); absent, none are offered or published. */
+    readonly packages?: AgentPackageStore;
+  };
   /** SHA-256 fingerprint of the server's CA (ArmDeps.caFingerprint). */
   readonly caFingerprint?: string;
   /** The vault's repository, for the upload channel through which extensions write backups (ADR 5); absent, no channel. */
@@ -93,7 +101,7 @@ export function buildApp(deps: AppDeps): FastifyInstance {
   registerWhoamiRoutes(app, { store: deps.store, clock: deps.clock, installation: deps.installation });
 
   const registry = new ArmRouteRegistry();
-  const arm: ArmDeps = { store: deps.store, clock: deps.clock, installation: deps.installation, retryAfterSeconds: deps.retryAfterSeconds ?? 2, registry, ...(deps.jobs ? { jobs: deps.jobs } : {}), agentUnresponsiveMs: deps.agents?.unresponsiveMs ?? DEFAULT_AGENT_UNRESPONSIVE_MS, ...(deps.caFingerprint ? { caFingerprint: deps.caFingerprint } : {}) };
+  const arm: ArmDeps = { store: deps.store, clock: deps.clock, installation: deps.installation, retryAfterSeconds: deps.retryAfterSeconds ?? 2, registry, ...(deps.jobs ? { jobs: deps.jobs } : {}), agentUnresponsiveMs: deps.agents?.unresponsiveMs ?? DEFAULT_AGENT_UNRESPONSIVE_MS, ...(deps.caFingerprint ? { caFingerprint: deps.caFingerprint } : {}), ...(deps.agents?.minimumVersion ? { minimumAgentVersion: deps.agents.minimumVersion } : {}) };
   registerResourceGroupRoutes(app, arm);
   registerResourceRoutes(app, arm);
   registerJobRoutes(app, arm);
@@ -102,8 +110,11 @@ export function buildApp(deps: AppDeps): FastifyInstance {
   registerRecoveryPointRoutes(app, arm);
   registerRestorePointCollectionRoutes(app, arm);
   registerRestoreRoutes(app, arm);
-  registerAgentRoutes(app, arm, { notifier: deps.agents?.notifier ?? new AgentTaskNotifier() });
+  registerAgentRoutes(app, arm, { notifier: deps.agents?.notifier ?? new AgentTaskNotifier(), ...(deps.agents?.packages ? { packages: deps.agents.packages } : {}) });
+  if (deps.agents?.packages) registerAgentPackageRoutes(app, arm, deps.agents.packages);
   if (deps.uploadChannel) registerUploadChannelRoutes(app, arm, deps.uploadChannel);
+  // Reading a machine's own point back for a restore over its disks from the vault tier.
+  if (deps.uploadChannel) registerRestoreReadRoutes(app, arm, deps.uploadChannel);
   registerAccessRoutes(app, arm);
   // Public like the error catalog: it describes the API, not anybody's data.
   app.get('/arca/openapi.json', async () => registry.document(deps.version));

@@ -1,5 +1,6 @@
 import { Command, Option } from 'commander';
 import { invalidArgument } from '../core/errors/index.ts';
+import { isAgentVersion } from '../core/versions/agent-version.ts';
 import type { ServerOptions } from './main.ts';
 
 export const DEFAULT_PORT = 8443;
@@ -22,6 +23,11 @@ function secondsParser(option: string, max: number): (value: string) => number {
     if (!Number.isInteger(seconds) || seconds < 1 || seconds > max) throw invalidArgument(option, `"${value}" is not a whole number of seconds from 1 to ${max}`);
     return seconds;
   };
+}
+
+function parseAgentVersionOption(value: string): string {
+  if (!isAgentVersion(value)) throw invalidArgument('--agent-min-version', `"${value}" is not a version such as 0.1.0`);
+  return value;
 }
 
 function parseRetryAfter(value: string): number {
@@ -65,6 +71,11 @@ export function serverCommand(): Command {
         .env('ARCA_SNAPSHOT_STATUS_TIMEOUT_SECONDS')
         .default(1800)
         .argParser(secondsParser('--snapshot-status-timeout', 86_400)),
+    )
+    .addOption(
+      new Option('--agent-min-version <version>', 'the oldest agent version the vault supports: older agents are flagged UserErrorGuestAgentOutdated and take no backups')
+        .env('ARCA_AGENT_MIN_VERSION')
+        .argParser(parseAgentVersionOption),
     )
     .addOption(new Option('--log-level <level>', 'log level').choices(['fatal', 'error', 'warn', 'info', 'debug', 'trace']).default('info'))
     .addHelpText('after', '\nExample:\n  arca server --data-dir /var/lib/arca-server --port 8443\n')

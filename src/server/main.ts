@@ -14,6 +14,8 @@ import { ensureTlsMaterial } from './tls/tls-material.ts';
 import type { Clock } from '../core/clock.ts';
 import { loadPoint } from '../storage/points/point-store.ts';
 import { AgentTaskNotifier } from './agents/index.ts';
+import { AGENT_PACKAGES_DIR, AgentPackageStore, DEFAULT_MINIMUM_AGENT_VERSION } from './agent-packages/index.ts';
+import { buildAgentPackage } from '../platform/agent-package.ts';
 import { backupHandler, DEFAULT_BACKUP_WINDOWS } from './backup-flow/index.ts';
 import { collectionDeletionHandler, DELETE_COLLECTION_KIND } from './points/index.ts';
 import { restoreJobHandler } from './restore/index.ts';
@@ -35,6 +37,8 @@ export interface ServerOptions {
   readonly snapshotPickupTimeout?: number;
   /** Seconds a picked-up snapshot task may go without a status report (default 1800). */
   readonly snapshotStatusTimeout?: number;
+  /** The oldest agent version the vault supports (default DEFAULT_MINIMUM_AGENT_VERSION). */
+  readonly agentMinVersion?: string;
 }
 
 /**
@@ -70,7 +74,12 @@ export async function runServer(options: ServerOptions, testing: ServerTestHooks
   // One engine per process, on the process's one store connection (ADR 4); handlers are registered before start.
   const jobs = new JobEngine();
   registerProtectionJobs(jobs, store);
-  const agents = { notifier: new AgentTaskNotifier(), unresponsiveMs: (options.agentUnresponsiveAfter ?? 600) * 1000 };
+  const agents = {
+    notifier: new AgentTaskNotifier(),
+    unresponsiveMs: (options.agentUnresponsiveAfter ?? 600) * 1000,
+    minimumVersion: options.agentMinVersion ?? DEFAULT_MINIMUM_AGENT_VERSION,
+    packages: new AgentPackageStore({ dir: join(dataDir, AGENT_PACKAGES_DIR), ownVersion: ARCA_VERSION, buildOwn: () => buildAgentPackage() }),
+  };
   const backupWindows = {
     ...DEFAULT_BACKUP_WINDOWS,
     agentUnresponsiveMs: agents.unresponsiveMs,
@@ -79,7 +88,7 @@ export async function runServer(options: ServerOptions, testing: ServerTestHooks
   };
   const repo = vaultRepository.repo;
   jobs.register(DELETE_COLLECTION_KIND, collectionDeletionHandler({ store }));
-  jobs.register('Backup', backupHandler({ store, notifier: agents.notifier, windows: backupWindows, backupServiceObjectId: backupServiceObjectId(installation), loadPoint: (id, signal) => loadPoint(repo, id, signal) }));
+  jobs.register('Backup', backupHandler({ store, notifier: agents.notifier, windows: backupWindows, backupServiceObjectId: backupServiceObjectId(installation), minimumAgentVersion: agents.minimumVersion, loadPoint: (id, signal) => loadPoint(repo, id, signal) }));
   const app = buildApp({
     clock: clock,
     store,

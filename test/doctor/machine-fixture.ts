@@ -1,11 +1,12 @@
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { runArca, type RunResult } from '../support/arca-process.ts';
 
 /** A finding as `arca doctor -o json` prints it. */
 export interface DoctorResult {
   readonly id: string;
+  readonly title: string;
   readonly status: 'PASS' | 'WARN' | 'FAIL';
   readonly code?: string;
   readonly numericCode?: number;
@@ -33,6 +34,8 @@ export class MachineFixture {
   readonly configPath: string;
   readonly procDir: string;
   readonly logDir: string;
+  /** Where the machine's /etc, /var and /run files are read (update notices, DHCP, systemd). */
+  readonly fsRoot: string;
   vaultUrl = 'https://127.0.0.1:9';
   disks = '';
   extraConfig: string[] = [];
@@ -43,6 +46,7 @@ export class MachineFixture {
     this.configPath = join(root, 'agent.conf');
     this.procDir = join(root, 'proc');
     this.logDir = join(root, 'log');
+    this.fsRoot = join(root, 'fsroot');
   }
 
   static async create(): Promise<MachineFixture> {
@@ -50,6 +54,7 @@ export class MachineFixture {
     await mkdir(fixture.libDir, { mode: 0o700 });
     await mkdir(join(fixture.procDir, 'self'), { recursive: true });
     await mkdir(fixture.logDir);
+    await mkdir(fixture.fsRoot);
     await writeFile(join(fixture.root, 'os.img'), Buffer.alloc(1 << 20));
     fixture.disks = `os:${join(fixture.root, 'os.img')}`;
     await fixture.quietProc();
@@ -81,8 +86,8 @@ export class MachineFixture {
     await writeFile(this.configPath, text);
   }
 
-  async doctor(args: readonly string[] = []): Promise<RunResult & { json: DoctorJson }> {
-    const run = await runArca(['doctor', '--config', this.configPath, '--proc-dir', this.procDir, '--sys-dir', join(this.root, 'sys'), '--reboot-required-file', join(this.root, 'reboot-required'), '-o', 'json', ...args]);
+  async doctor(args: readonly string[] = [], env: NodeJS.ProcessEnv = {}): Promise<RunResult & { json: DoctorJson }> {
+    const run = await runArca(['doctor', '--config', this.configPath, '--proc-dir', this.procDir, '--sys-dir', join(this.root, 'sys'), '--reboot-required-file', join(this.root, 'reboot-required'), '--machine-root', this.fsRoot, '-o', 'json', ...args], env);
     let json: DoctorJson;
     try {
       json = JSON.parse(run.stdout) as DoctorJson;
@@ -90,6 +95,14 @@ export class MachineFixture {
       throw new Error(`arca doctor printed no JSON (exit ${run.code}):\n${run.stdout}\n${run.stderr}`);
     }
     return { ...run, json };
+  }
+
+  /** Writes `text` at `path` under the machine's file root (its folders made as needed). */
+  async writeMachineFile(path: string, text: string): Promise<string> {
+    const full = join(this.fsRoot, path);
+    await mkdir(dirname(full), { recursive: true });
+    await writeFile(full, text);
+    return full;
   }
 
   async remove(): Promise<void> {

@@ -9,6 +9,7 @@ import { sdkClients } from '../support/backup-fixtures.ts';
 import { backupNow, createVaultWithPolicy, moveClock, protectedVm, registerAgent, startClockServer, waitForOperation, type BackupWorld, type ProtectedVm } from '../support/backup-flow-fixtures.ts';
 import type { TestAgent } from '../support/test-agent.ts';
 import { runArca } from '../support/arca-process.ts';
+import { VAULT_TITLES } from '../../src/cli/commands/doctor/vault-titles.ts';
 import { findingsOf, type DoctorJson } from './machine-fixture.ts';
 
 const DAY = 86_400_000;
@@ -90,6 +91,12 @@ describe('arca doctor --vm: from the vault', () => {
     assert.equal(protection?.status, 'WARN', 'protection is on and the last backup failed');
     assert.match(protection?.detail ?? '', /ProtectionError/);
     assert.equal(findingsOf(json, 'vault.policy')[0]?.status, 'PASS');
+
+    const spanish = (await doctor(['--lang', 'es'])).json;
+    const [puntos] = findingsOf(spanish, 'vault.restore-points');
+    assert.equal(puntos?.title, VAULT_TITLES['vault.restore-points'].es);
+    assert.match(puntos?.message ?? '', /restauración/);
+    assert.ok(spanish.results.every((r) => r.title === VAULT_TITLES[r.id as keyof typeof VAULT_TITLES].es), 'every title in Spanish');
   });
 
   it('once the lock is gone, --fix asks before the cleanup backup and --yes starts it', async () => {

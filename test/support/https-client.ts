@@ -12,9 +12,9 @@ export function httpsGet(url: string, ca: string, headers: Record<string, string
   return httpsRequest('GET', url, ca, headers);
 }
 
-/** One HTTPS request; a `body` other than a string is sent as JSON. */
+/** One HTTPS request; a `body` other than a string or bytes is sent as JSON. */
 export function httpsRequest(method: string, url: string, ca: string, headers: Record<string, string> = {}, content?: unknown): Promise<HttpsResponse> {
-  const payload = content === undefined ? undefined : typeof content === 'string' ? content : JSON.stringify(content);
+  const payload = content === undefined ? undefined : typeof content === 'string' || content instanceof Uint8Array ? content : JSON.stringify(content);
   const allHeaders = payload === undefined ? headers : { 'content-type': 'application/json', ...headers };
   return new Promise((resolve, reject) => {
     const req = request(url, { method, ca, headers: allHeaders }, (res) => {

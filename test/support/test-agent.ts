@@ -30,7 +30,8 @@ import { httpsRequest, type HttpsResponse } from './https-client.ts';
  * with real files — each disk image is cloned (FICLONE where the file system offers it, a copy
  * otherwise) into a snapshot folder, then written into the vault's repository with `backupImages`
  * through the upload channel (ADR 5), as the real extension does: derived keys fetched for the
- * open task, objects over HTTPS with the Agent token. `repository()` opens the repository folder
+ * open task, objects over HTTPS with the Agent token. A `restore` task clones the point's snapshot
+ * back over each disk after a safety copy of it, as the extension does for OriginalLocation. `repository()` opens the repository folder
  * in the server's data directory, as only the vault itself could, for tests' checks only.
  */
 export interface TestAgentOptions {
@@ -157,6 +158,10 @@ export class TestAgent {
 
   private async runTask(task: SnapshotTaskGoal, options: RunOptions): Promise<string | undefined> {
     if (options.stopAfter === 'pickup') return undefined;
+    if (task.kind === 'restore') {
+      await this.restore(task, options);
+      return undefined;
+    }
     if (options.failWith) {
       await this.report([{ taskId: task.taskId, status: 'error', phase: 'snapshot', error: { code: options.failWith.code, params: options.failWith.params ?? {} } }]);
       return undefined;
@@ -189,6 +194,28 @@ export class TestAgent {
     ]);
     this.#local.delete(task.taskId);
     return manifest.id;
+  }
+
+  /**
+   * A `restore` task (OriginalLocation from the instant tier), as the extension does it: a safety
+   * copy of each disk as it is now, then the point's snapshot cloned back over the disk.
+   */
+  private async restore(task: SnapshotTaskGoal, options: RunOptions): Promise<void> {
+    if (options.failWith) {
+      await this.report([{ taskId: task.taskId, status: 'error', error: { code: options.failWith.code, params: options.failWith.params ?? {} } }]);
+      return;
+    }
+    await this.report([{ taskId: task.taskId, status: 'transitioning', progress: 10 }]);
+    const restored = [];
+    for (const disk of task.disks) {
+      if (disk.path === undefined) throw new Error(`restore task ${task.taskId} names disk ${disk.name} without its path`);
+      const safetyPath = join(this.options.workDir, 'safety', task.taskId, `${disk.name}.img`);
+      await mkdir(dirname(safetyPath), { recursive: true });
+      await copyFile(disk.path, safetyPath, constants.COPYFILE_FICLONE);
+      await copyFile(join(this.snapshotFolder(task), `${disk.name}.img`), disk.path, constants.COPYFILE_FICLONE);
+      restored.push({ disk: disk.name, path: disk.path, safetyPath, bytesWritten: (await stat(disk.path)).size });
+    }
+    await this.report([{ taskId: task.taskId, status: 'success', progress: 100, result: { restored } }]);
   }
 
   /** Clones every disk of the task into the point's snapshot folder (copy-on-write where possible). */

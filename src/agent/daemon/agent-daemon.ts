@@ -28,6 +28,18 @@ export interface AgentDaemonDeps {
   readonly backoff?: Backoff;
   /** Checks the machine's own health for each report (e.g. its disks still open); a message makes the agent NotReady. */
   readonly selfCheck?: () => Promise<string | undefined>;
+  /** With AutoUpdate.Enabled=y (ADR 7): prepares the newer agent a goal state offers; its last failure goes into the status message. */
+  readonly updater?: {
+    consider(goal: GoalState, signal: AbortSignal): Promise<string | undefined>;
+    readonly problem?: { readonly version: string; readonly code: string } | undefined;
+  };
+  /** Called once, after the first status report the vault accepted (the supervisor's sign that this version works). */
+  readonly onReported?: () => void;
+}
+
+/** How a run ended: stopped, or to restart into a newer version that is ready in Lib.Dir. */
+export interface DaemonExit {
+  readonly restartInto?: string;
 }
 
 export const LOCAL_STATUS_FILE = 'status.json';
@@ -47,6 +59,10 @@ export class AgentDaemon {
   #applied: number | undefined;
   #lastVaultError: unknown;
   #lastReport: string | undefined;
+  readonly #stop = new AbortController();
+  #restartInto: string | undefined;
+  #waitingLogged: string | undefined;
+  #reported = false;
 
   constructor(deps: AgentDaemonDeps) {
     this.#deps = deps;
@@ -58,13 +74,37 @@ export class AgentDaemon {
     return this.#applied;
   }
 
-  async run(signal: AbortSignal): Promise<void> {
+  async run(outer: AbortSignal): Promise<DaemonExit> {
     const { log, monotonic, backoff } = this.#deps;
+    const signal = AbortSignal.any([outer, this.#stop.signal]);
     const supervision = { signal, log, now: monotonic, ...(backoff ? { backoff } : {}) };
     log.info('agent started', { version: this.#deps.version, vault: this.#deps.vaultUrl, periodSeconds: this.#deps.periodMs / 1000 });
     await Promise.all([supervise('goal-state', (s) => this.goalStateLoop(s), supervision), supervise('status', (s) => this.statusLoop(s), supervision)]);
-    await this.reportOnce(AbortSignal.timeout(FINAL_REPORT_MS), { status: 'NotReady', version: this.#deps.version, message: 'the agent was stopped' });
-    log.info('agent stopped');
+    const restartInto = outer.aborted ? undefined : this.#restartInto;
+    const last = restartInto ? `the agent is restarting into version ${restartInto}` : 'the agent was stopped';
+    await this.reportOnce(AbortSignal.timeout(FINAL_REPORT_MS), { status: 'NotReady', version: this.#deps.version, message: last });
+    log.info('agent stopped', restartInto ? { restartInto } : {});
+    return restartInto ? { restartInto } : {};
+  }
+
+  /**
+   * With a newer version ready, the daemon stops so that the supervisor starts it — only when no
+   * task is open in the goal state and none runs in the host (a backup or restore is never cut).
+   */
+  private async considerUpdate(goal: GoalState, open: boolean, signal: AbortSignal): Promise<void> {
+    const ready = await this.#deps.updater?.consider(goal, signal).catch((error: unknown) => {
+      this.#repeats.failure('update', 'agent update not considered', error);
+      return undefined;
+    });
+    if (ready === undefined || signal.aborted) return;
+    if (open || this.#deps.host.busy?.() === true) {
+      if (this.#waitingLogged !== ready) this.#deps.log.info('agent update waits for the running tasks to end', { version: ready });
+      this.#waitingLogged = ready;
+      return;
+    }
+    this.#deps.log.info('restarting into the agent update', { from: this.#deps.version, to: ready });
+    this.#restartInto = ready;
+    this.#stop.abort();
   }
 
   private async goalStateLoop(signal: AbortSignal): Promise<void> {
@@ -77,7 +117,7 @@ export class AgentDaemon {
 
   /** Pulls the goal state and reconciles when its incarnation changed or it holds open tasks. */
   async pullOnce(signal: AbortSignal): Promise<void> {
-    const { vault, host, log } = this.#deps;
+    const { vault } = this.#deps;
     let goal: GoalState;
     try {
       goal = await vault.goalState(signal);
@@ -87,7 +127,12 @@ export class AgentDaemon {
     }
     this.#repeats.recovered('goal-state', 'goal state pulled again');
     const open = goal.extensions.some((extension) => extension.settings.tasks.some((task) => task.state !== 'cancelled'));
-    if (goal.incarnation === this.#applied && !open) return;
+    if (goal.incarnation !== this.#applied || open) await this.reconcile(goal, signal);
+    await this.considerUpdate(goal, open, signal);
+  }
+
+  private async reconcile(goal: GoalState, signal: AbortSignal): Promise<void> {
+    const { host, log } = this.#deps;
     if (goal.incarnation !== this.#applied) log.info('new goal state', { incarnation: goal.incarnation, tasks: goal.extensions.flatMap((e) => e.settings.tasks.map((t) => `${t.taskId}:${t.state}`)) });
     try {
       await host.reconcile(goal, signal);
@@ -106,10 +151,14 @@ export class AgentDaemon {
     }
   }
 
-  private async selfReport(health: { ready: boolean; message?: string }): Promise<AgentSelfReport> {
+  private async selfReport(host: { ready: boolean; message?: string }): Promise<AgentSelfReport> {
     const version = this.#deps.version;
-    const problem = await this.#deps.selfCheck?.().catch((error: unknown) => (error instanceof Error ? error.message : String(error)));
-    if (problem !== undefined) return { status: 'NotReady', version, message: problem.slice(0, 1000) };
+    const problem = this.#deps.updater?.problem;
+    const updateNote = problem ? `agent update to ${problem.version} not applied (${problem.code})` : undefined;
+    const notes = [host.message, updateNote].filter((note) => note !== undefined).join('; ');
+    const health = { ready: host.ready, ...(notes ? { message: notes } : {}) };
+    const unwell = await this.#deps.selfCheck?.().catch((error: unknown) => (error instanceof Error ? error.message : String(error)));
+    if (unwell !== undefined) return { status: 'NotReady', version, message: unwell.slice(0, 1000) };
     if (!health.ready) return { status: 'NotReady', version, message: (health.message ?? 'extension host not ready').slice(0, 1000) };
     return { status: 'Ready', version, ...(health.message ? { message: health.message.slice(0, 1000) } : {}) };
   }
@@ -128,6 +177,10 @@ export class AgentDaemon {
       this.#lastVaultError = undefined;
       this.#repeats.recovered('status', 'status reported again');
       sent = true;
+      if (!this.#reported && !override) {
+        this.#reported = true;
+        this.#deps.onReported?.();
+      }
     } catch (error) {
       if (!signal.aborted || override) this.vaultFailed('status', 'status not reported', error);
     }

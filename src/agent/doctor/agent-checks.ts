@@ -3,14 +3,14 @@ import { join } from 'node:path';
 import { LOCAL_STATUS_FILE } from '../daemon/agent-daemon.ts';
 import { CREDENTIALS_FILE } from '../registration/credentials.ts';
 import { fail, pass, warn, type Check, type Finding, type Fix } from './check.ts';
+import { MACHINE_TITLES, MIN_NODE_MAJOR } from './titles.ts';
 import type { MachineContext } from './machine-context.ts';
 
-const MIN_NODE_MAJOR = 24;
 const SERVICE = 'arca-agent';
 
 export const agentRegisteredCheck: Check<MachineContext> = {
   id: 'agent.registered',
-  title: 'agent is registered with a vault',
+  title: MACHINE_TITLES['agent.registered'],
   async run(context) {
     const libDir = context.loaded.config.libDir;
     if (context.credentials) return pass(`machine ${context.credentials.machineId} registered with ${context.credentials.vaultUrl} on ${context.credentials.registered}`);
@@ -50,7 +50,7 @@ interface LocalStatus {
  */
 export const agentServiceCheck: Check<MachineContext> = {
   id: 'agent.service',
-  title: 'agent service is running and reporting',
+  title: MACHINE_TITLES['agent.service'],
   async run(context, signal) {
     const params = { vmName: context.vmName };
     const path = join(context.loaded.config.libDir, LOCAL_STATUS_FILE);
@@ -82,7 +82,7 @@ export const agentServiceCheck: Check<MachineContext> = {
 
 export const runtimeCheck: Check<MachineContext> = {
   id: 'agent.runtime',
-  title: `Node.js runtime is ${MIN_NODE_MAJOR} or later`,
+  title: MACHINE_TITLES['agent.runtime'],
   async run(context) {
     const major = Number(context.nodeVersion.split('.')[0]);
     if (major >= MIN_NODE_MAJOR) return pass(`Node.js ${context.nodeVersion}; agent ${context.agentVersion}`);

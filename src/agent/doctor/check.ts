@@ -1,4 +1,4 @@
-import type { CatalogCode, ErrorParams } from '../../core/errors/index.ts';
+import type { CatalogCode, ErrorParams, Language } from '../../core/errors/index.ts';
 
 /** A check's verdict; `worse` orders them, the worst first in every report. */
 export const CHECK_STATUSES = ['FAIL', 'WARN', 'PASS'] as const;
@@ -28,14 +28,21 @@ export interface Finding {
   readonly fix?: Fix;
 }
 
+/** A check's title in every language the CLI speaks; the tables are titles.ts (machine) and vault-titles.ts. */
+export type CheckTitle = Readonly<Record<Language, string>>;
+
 /** A step of the troubleshooting checklist. `run` may return several findings (one per mount, per extension…). */
 export interface Check<C> {
+  /** Stable: scripts and `-o json` readers key on it; never translated. */
   readonly id: string;
-  readonly title: string;
-  /** Default 3 s; the whole run stays under 10 s because checks run side by side. */
+  readonly title: CheckTitle;
+  /** Default 3 s, at most MAX_CHECK_TIMEOUT_MS; the whole run stays under 10 s because checks run side by side. */
   readonly timeoutMs?: number;
   run(context: C, signal: AbortSignal): Promise<Finding | readonly Finding[]>;
 }
+
+/** No check may wait longer: with the process start, `arca doctor` ends within ten seconds. */
+export const MAX_CHECK_TIMEOUT_MS = 7000;
 
 export const pass = (detail: string): Finding => ({ status: 'PASS', detail });
 export const warn = (detail: string, code?: CatalogCode, params?: ErrorParams, fix?: Fix): Finding => ({ status: 'WARN', detail, ...(code ? { code } : {}), ...(params ? { params } : {}), ...(fix ? { fix } : {}) });

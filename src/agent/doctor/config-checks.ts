@@ -3,6 +3,7 @@ import { writeFileAtomic } from '../../platform/files.ts';
 import { KEY_ALIASES } from '../config/agent-config-keys.ts';
 import { formatFinding } from '../config/parse-agent-config.ts';
 import { fail, pass, warn, type Check, type Fix } from './check.ts';
+import { MACHINE_TITLES } from './titles.ts';
 import type { MachineContext } from './machine-context.ts';
 
 const KEY = 'Extensions.Enabled';
@@ -55,7 +56,7 @@ export function extensionsFix(context: MachineContext): Fix {
 /** Extensions.Enabled=y, written as documented: else the agent refuses snapshot tasks (GuestAgentSnapshotTaskStatusError). */
 export const extensionsEnabledCheck: Check<MachineContext> = {
   id: 'config.extensions',
-  title: `${KEY} is y in the agent configuration`,
+  title: MACHINE_TITLES['config.extensions'],
   async run(context) {
     const { loaded } = context;
     const params = { vmName: context.vmName };
@@ -75,7 +76,7 @@ export const extensionsEnabledCheck: Check<MachineContext> = {
 /** Every other line of agent.conf: unknown keys and refused values stop the agent from starting. */
 export const configFileCheck: Check<MachineContext> = {
   id: 'config.file',
-  title: 'agent configuration file is valid',
+  title: MACHINE_TITLES['config.file'],
   async run(context) {
     const { loaded } = context;
     const others = loaded.findings.filter((f) => f.key === undefined || !isExtensionsLine(f.key));

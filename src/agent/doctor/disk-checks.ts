@@ -2,6 +2,7 @@ import { diskLimitFindings, formatBytes } from '../../core/limits.ts';
 import { isArcaError } from '../../core/errors/index.ts';
 import { machineDisks, type MachineDisk } from '../machine/disks.ts';
 import { fail, pass, warn, type Check, type Finding } from './check.ts';
+import { MACHINE_TITLES } from './titles.ts';
 import type { MachineContext } from './machine-context.ts';
 import { mountOf, readMounts, type MountEntry } from './mounts.ts';
 
@@ -9,7 +10,7 @@ const FREEZABLE = new Set(['ext2', 'ext3', 'ext4', 'xfs', 'btrfs', 'f2fs', 'jfs'
 
 export const diskSizeCheck: Check<MachineContext> = {
   id: 'disks.size',
-  title: 'disk sizes within the limits; encryption noted',
+  title: MACHINE_TITLES['disks.size'],
   async run(context) {
     let disks: MachineDisk[];
     try {
@@ -44,7 +45,7 @@ function mountsOfDisks(mounts: readonly MountEntry[], context: MachineContext): 
 
 export const mountsCheck: Check<MachineContext> = {
   id: 'disks.mounts',
-  title: 'file systems clean, writable and freezable',
+  title: MACHINE_TITLES['disks.mounts'],
   timeoutMs: 4000,
   async run(context, signal) {
     const mounts = mountsOfDisks(await readMounts(context.paths.procDir), context);

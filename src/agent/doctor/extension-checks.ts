@@ -1,9 +1,10 @@
-import { access, constants, readdir, readFile, rm } from 'node:fs/promises';
+import { access, constants, readdir, readFile, realpath, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { findEntry, type CatalogCode } from '../../core/errors/index.ts';
 import { CATALOG } from '../../core/errors/index.ts';
 import { SNAPSHOT_EXTENSION } from '../../protocol/index.ts';
 import { fail, pass, warn, type Check, type Finding, type Fix } from './check.ts';
+import { MACHINE_TITLES } from './titles.ts';
 import type { MachineContext } from './machine-context.ts';
 import { mountOf, readMounts } from './mounts.ts';
 
@@ -113,7 +114,7 @@ function handlerFindings(handler: HandlerOnDisk, context: MachineContext): Findi
 
 export const extensionsCheck: Check<MachineContext> = {
   id: 'extensions.status',
-  title: 'every extension succeeded and none is stuck',
+  title: MACHINE_TITLES['extensions.status'],
   async run(context) {
     const handlers = await handlersOnDisk(context.loaded.config.libDir);
     if (handlers.length === 0) return pass('no extension installed yet; the first backup installs the snapshot extension');
@@ -128,19 +129,24 @@ async function readSwitch(path: string): Promise<string | undefined> {
 /** The snapshot extension's program exists, may run, and sits on a mount without noexec; SELinux and AppArmor noted. */
 export const snapshotFilesCheck: Check<MachineContext> = {
   id: 'extensions.snapshot-files',
-  title: 'snapshot extension files present and allowed to run',
+  title: MACHINE_TITLES['extensions.snapshot-files'],
   async run(context) {
     const handler = (await handlersOnDisk(context.loaded.config.libDir)).find((h) => h.name.toLowerCase() === SNAPSHOT_EXTENSION.toLowerCase());
     if (!handler) return pass('the snapshot extension is not installed yet');
     const params = { vmName: context.vmName };
     const mounts = await readMounts(context.paths.procDir).catch(() => []);
     const [program, script] = handler.argv;
+    // noexec first: access(X_OK) is refused on such a mount too, which would hide the reason.
+    // Only the program is executed; the script is read by it, which noexec allows.
+    if (program?.startsWith('/')) {
+      const real = await realpath(program).catch(() => program);
+      const mount = mountOf(mounts, real);
+      if (mount?.options.includes('noexec')) return fail(`${real} is on ${mount.mountPoint}, mounted noexec`, 'UserErrorExtensionBlockedBySecurityPolicy', { ...params, mechanism: `the noexec option of ${mount.mountPoint}`, path: real });
+    }
     for (const [path, mode] of [[program, constants.X_OK], [script, constants.R_OK]] as const) {
       if (path === undefined || !path.startsWith('/')) continue;
       const missing = await access(path, mode).then(() => undefined, (error: NodeJS.ErrnoException) => error.code ?? 'error');
       if (missing) return fail(`${path}: ${missing}`, 'UserErrorExtensionInstallationFailed', { ...params, reason: `${path} is ${mode === constants.X_OK ? 'not executable' : 'not readable'} (${missing})` });
-      const mount = mountOf(mounts, path);
-      if (mount?.options.includes('noexec')) return fail(`${path} is on ${mount.mountPoint}, mounted noexec`, 'UserErrorExtensionBlockedBySecurityPolicy', { ...params, mechanism: `the noexec option of ${mount.mountPoint}`, path });
     }
     const notes: string[] = [];
     if ((await readSwitch(join(context.paths.sysDir, 'fs', 'selinux', 'enforce'))) === '1') notes.push(`SELinux is enforcing: if the extension is denied, allow ${context.loaded.config.libDir} in the policy`);

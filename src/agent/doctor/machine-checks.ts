@@ -3,6 +3,7 @@ import type { Check } from './check.ts';
 import { configFileCheck, extensionsEnabledCheck } from './config-checks.ts';
 import { diskSizeCheck, mountsCheck } from './disk-checks.ts';
 import { extensionsCheck, snapshotFilesCheck } from './extension-checks.ts';
+import { fsckCheck } from './fsck-checks.ts';
 import type { MachineContext } from './machine-context.ts';
 import { vaultEndpointCheck } from './network-checks.ts';
 import { dhcpCheck, loadCheck, rebootCheck, updatesCheck } from './system-checks.ts';
@@ -22,5 +23,6 @@ export const MACHINE_CHECKS: readonly Check<MachineContext>[] = [
   dhcpCheck,
   diskSizeCheck,
   mountsCheck,
+  fsckCheck,
   loadCheck,
 ];

@@ -1,5 +1,6 @@
 import { execFile } from 'node:child_process';
 import { hostname } from 'node:os';
+import { join } from 'node:path';
 import type { Clock } from '../../core/clock.ts';
 import { loadAgentConfig, type LoadedAgentConfig } from '../config/load-agent-config.ts';
 import { findCredentials, type AgentCredentials } from '../registration/credentials.ts';
@@ -25,8 +26,13 @@ export const runCommand: CommandRunner = (file, args, signal) =>
 export interface MachinePaths {
   /** /proc: stat, meminfo, loadavg, pressure/, self/mountinfo. */
   readonly procDir: string;
-  /** /sys: SELinux and AppArmor switches. */
+  /** /sys: SELinux and AppArmor switches, network interfaces. */
   readonly sysDir: string;
+  /**
+   * The kernel's block devices (partitions, loop backing files, holders). Always the real one: it
+   * decides whether fsck may touch a file system, so no option points it elsewhere.
+   */
+  readonly blockDir: string;
   readonly rebootRequired: string;
   readonly updatesAvailable: string;
   readonly systemdRunDir: string;
@@ -38,6 +44,7 @@ export interface MachinePaths {
 export const SYSTEM_PATHS: MachinePaths = {
   procDir: '/proc',
   sysDir: '/sys',
+  blockDir: '/sys/class/block',
   rebootRequired: '/var/run/reboot-required',
   updatesAvailable: '/var/lib/update-notifier/updates-available',
   systemdRunDir: '/run/systemd/system',
@@ -45,6 +52,22 @@ export const SYSTEM_PATHS: MachinePaths = {
   networkdConfigDirs: ['/etc/systemd/network', '/run/systemd/network'],
   interfacesFile: '/etc/network/interfaces',
 };
+
+/**
+ * The files of SYSTEM_PATHS read below `root` instead of `/` (a copy of a machine's /etc, /var and
+ * /run that a test prepares); /proc and /sys keep their own options.
+ */
+export function pathsUnder(root: string): Partial<MachinePaths> {
+  const under = (path: string) => join(root, path);
+  return {
+    rebootRequired: under(SYSTEM_PATHS.rebootRequired),
+    updatesAvailable: under(SYSTEM_PATHS.updatesAvailable),
+    systemdRunDir: under(SYSTEM_PATHS.systemdRunDir),
+    dhcpLeaseDirs: SYSTEM_PATHS.dhcpLeaseDirs.map(under),
+    networkdConfigDirs: SYSTEM_PATHS.networkdConfigDirs.map(under),
+    interfacesFile: under(SYSTEM_PATHS.interfacesFile),
+  };
+}
 
 /** What every machine check sees: the configuration as the agent reads it, the registration, and its inputs. */
 export interface MachineContext {

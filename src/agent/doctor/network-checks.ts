@@ -5,6 +5,7 @@ import { isArcaError } from '../../core/errors/index.ts';
 import { loadTrustedCa } from '../registration/credentials.ts';
 import { httpsAgentFor, transportError, type VaultEndpoint } from '../vault/vault-client.ts';
 import { fail, pass, warn, type Check, type Finding } from './check.ts';
+import { MACHINE_TITLES } from './titles.ts';
 import type { MachineContext } from './machine-context.ts';
 
 const MAX_SKEW_S = 60;
@@ -29,7 +30,7 @@ function probe(endpoint: VaultEndpoint, signal: AbortSignal): Promise<{ status: 
  */
 export const vaultEndpointCheck: Check<MachineContext> = {
   id: 'network.vault',
-  title: 'vault endpoint resolvable, reachable, TLS valid, clock in step',
+  title: MACHINE_TITLES['network.vault'],
   timeoutMs: 5000,
   async run(context, signal) {
     const { config } = context.loaded;

@@ -3,7 +3,7 @@ import { describe, it } from 'node:test';
 import { fail, pass, warn, type Check } from './check.ts';
 import { runChecks } from './run-checks.ts';
 
-const check = (id: string, run: Check<null>['run'], timeoutMs?: number): Check<null> => ({ id, title: `check ${id}`, run, ...(timeoutMs === undefined ? {} : { timeoutMs }) });
+const check = (id: string, run: Check<null>['run'], timeoutMs?: number): Check<null> => ({ id, title: { en: `check ${id}`, es: `comprobación ${id}` }, run, ...(timeoutMs === undefined ? {} : { timeoutMs }) });
 const options = { language: 'en' as const, monotonic: () => performance.now() };
 
 describe('running doctor checks', () => {

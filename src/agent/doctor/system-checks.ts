@@ -1,16 +1,17 @@
 import { readdir, readFile } from 'node:fs/promises';
 import { cpus } from 'node:os';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
 import { HIGH_LOAD_PERCENT } from '../../core/limits.ts';
 import { fail, pass, warn, type Check } from './check.ts';
+import { MACHINE_TITLES } from './titles.ts';
 import type { MachineContext } from './machine-context.ts';
 
 const readText = (path: string) => readFile(path, 'utf8').then((t) => t, () => undefined);
 
 export const rebootCheck: Check<MachineContext> = {
   id: 'os.reboot',
-  title: 'no reboot pending',
+  title: MACHINE_TITLES['os.reboot'],
   async run(context) {
     const marker = await readText(context.paths.rebootRequired);
     if (marker === undefined) return pass(`${context.paths.rebootRequired} absent`);
@@ -19,14 +20,28 @@ export const rebootCheck: Check<MachineContext> = {
   },
 };
 
+/**
+ * The count apt's update-notifier writes to updates-available (its MOTD text): "N updates can be
+ * applied immediately." (older: "N packages can be updated."), in English or Spanish. The lines about
+ * ESM's "additional" updates are not counted: they cannot be installed without a subscription.
+ */
+export function pendingUpdates(text: string): number | undefined {
+  const english = /^(\d+) (?:updates? can be (?:applied|installed)|packages? can be updated)/m.exec(text);
+  const spanish = /^Se pueden? (?:aplicar|instalar) (\d+) actualizaci/m.exec(text) ?? /^(\d+) paquetes? (?:se )?pueden? actualizar/m.exec(text);
+  const found = english?.[1] ?? spanish?.[1];
+  return found === undefined ? undefined : Number(found);
+}
+
 export const updatesCheck: Check<MachineContext> = {
   id: 'os.updates',
-  title: 'no package updates waiting',
+  title: MACHINE_TITLES['os.updates'],
   async run(context) {
-    const text = await readText(context.paths.updatesAvailable);
-    if (text === undefined) return pass('no update notice on this machine (unknown for distributions without update-notifier)');
-    const count = Number(/(\d+)\s+(?:updates?|actualizaci)/i.exec(text)?.[1] ?? 0);
-    return count > 0 ? warn(`${count} update(s) per ${context.paths.updatesAvailable}`, 'MachinePackageUpdatesPending', { vmName: context.vmName, count }) : pass('no updates waiting');
+    const path = context.paths.updatesAvailable;
+    const text = await readText(path);
+    if (text === undefined) return pass(`no ${path} (update-notifier not installed; unknown for distributions without it)`);
+    const count = pendingUpdates(text);
+    if (count === undefined) return pass(`${path} names no pending update`);
+    return count > 0 ? warn(`${count} update(s) per ${path}`, 'MachinePackageUpdatesPending', { vmName: context.vmName, count }) : pass(`0 updates per ${path}`);
   },
 };
 
@@ -46,19 +61,35 @@ async function dhcpInterfaces(context: MachineContext): Promise<string[]> {
   return [...found];
 }
 
+/**
+ * A lease file belongs to `iface` when dhclient or NetworkManager named it after the interface
+ * (dhclient.eth0.leases, dhclient-<uuid>-eth0.lease), when dhclient wrote `interface "eth0";` in it,
+ * or when systemd-networkd named it by the interface's index (/run/systemd/netif/leases/2).
+ */
+function leaseOf(iface: string, ifindex: string | undefined, path: string, text: string): boolean {
+  const name = basename(path);
+  const escaped = iface.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  if (new RegExp(`(^|[.-])${escaped}\\.leases?$`).test(name)) return true;
+  if (text.includes(`interface "${iface}";`)) return true;
+  return ifindex !== undefined && name === ifindex && /^ADDRESS=/m.test(text);
+}
+
 export const dhcpCheck: Check<MachineContext> = {
   id: 'network.dhcp',
-  title: 'DHCP lease present where an interface uses DHCP',
+  title: MACHINE_TITLES['network.dhcp'],
   async run(context) {
     const interfaces = await dhcpInterfaces(context);
     if (interfaces.length === 0) return pass('no interface configured for DHCP in ifupdown or networkd files (other network managers are not read)');
     const leases: string[] = [];
     for (const dir of context.paths.dhcpLeaseDirs) leases.push(...(await readdir(dir).catch(() => [] as string[])).map((n) => join(dir, n)));
     const texts = await Promise.all(leases.map(async (path) => ({ path, text: (await readText(path)) ?? '' })));
-    return interfaces.map((iface) => {
-      const lease = texts.find(({ path, text }) => path.includes(iface) || text.includes(`interface "${iface}"`) || /^ADDRESS=/m.test(text));
-      return lease ? pass(`${iface}: lease in ${lease.path}`) : warn(`${iface} uses DHCP; no lease found`, 'DhcpLeaseNotFound', { vmName: context.vmName, interface: iface, searched: context.paths.dhcpLeaseDirs.join(', ') });
-    });
+    return Promise.all(
+      interfaces.map(async (iface) => {
+        const ifindex = (await readText(join(context.paths.sysDir, 'class', 'net', iface, 'ifindex')))?.trim();
+        const lease = texts.find(({ path, text }) => leaseOf(iface, ifindex, path, text));
+        return lease ? pass(`${iface}: lease in ${lease.path}`) : warn(`${iface} uses DHCP; no lease found`, 'DhcpLeaseNotFound', { vmName: context.vmName, interface: iface, searched: context.paths.dhcpLeaseDirs.join(', ') });
+      }),
+    );
   },
 };
 
@@ -79,7 +110,7 @@ const pressure = (text: string | undefined) => Number(/^some avg10=([\d.]+)/m.ex
  */
 export const loadCheck: Check<MachineContext> = {
   id: 'os.load',
-  title: `CPU and memory below ${HIGH_LOAD_PERCENT} %`,
+  title: MACHINE_TITLES['os.load'],
   async run(context, signal) {
     const proc = context.paths.procDir;
     const first = cpuTimes((await readText(join(proc, 'stat'))) ?? '');

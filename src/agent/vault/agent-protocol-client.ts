@@ -10,7 +10,7 @@ import {
   type RegistrationResponse,
   type StatusReport,
 } from '../../protocol/index.ts';
-import { httpsAgentFor, refusal, vaultRequest, type VaultEndpoint, type VaultResponse } from './vault-client.ts';
+import { httpsAgentFor, refusal, vaultDownload, vaultRequest, type VaultEndpoint, type VaultResponse } from './vault-client.ts';
 
 /** The agent's side of the agent protocol (src/protocol): register once, then pull goal states and report status. */
 export class AgentProtocolClient {
@@ -59,6 +59,19 @@ export class AgentProtocolClient {
 
   async reportStatus(report: StatusReport, signal?: AbortSignal): Promise<void> {
     await this.call('status report', 'PUT', AGENT_PATHS.status(this.#machineId), report, signal, 200);
+  }
+
+  /** An agent package of the vault's (ADR 7), at most `maxBytes`; its checks are the caller's. */
+  async downloadAgentPackage(version: string, maxBytes: number, signal?: AbortSignal): Promise<Uint8Array> {
+    const response = await vaultDownload(this.endpoint, this.#agent, {
+      path: `${AGENT_PATHS.agentPackage(this.#machineId, version)}?api-version=${AGENT_API_VERSION}`,
+      headers: this.#token === undefined ? {} : { authorization: `Bearer ${this.#token}` },
+      maxBytes,
+      machine: this.#machineId,
+      ...(signal ? { signal } : {}),
+    });
+    if (response.status !== 200) throw refusal('agent package download', { status: response.status, body: response.body.toString('utf8', 0, 2000), peerChain: [] });
+    return response.body;
   }
 
   close(): void {

@@ -90,3 +90,34 @@ export function refusal(operation: string, response: VaultResponse): ArcaError {
   }
   return new ArcaError('AgentVaultRefused', { operation, status: response.status, code, reason });
 }
+
+/**
+ * A GET of a binary body of at most `maxBytes` (an agent package): the status and the bytes. A
+ * larger body is cut off and refused, so a vault cannot fill the machine's memory.
+ */
+export function vaultDownload(
+  endpoint: VaultEndpoint,
+  agent: Agent,
+  options: { path: string; headers?: Record<string, string>; maxBytes: number; signal?: AbortSignal; machine?: string },
+): Promise<{ status: number; body: Buffer }> {
+  const url = new URL(options.path, endpoint.url);
+  return new Promise((resolve, reject) => {
+    const req = request(url, { method: 'GET', agent, headers: { accept: 'application/gzip, application/json', ...options.headers }, timeout: REQUEST_TIMEOUT_MS, ...(options.signal ? { signal: options.signal } : {}) }, (res) => {
+      const parts: Buffer[] = [];
+      let size = 0;
+      res.on('data', (chunk: Buffer) => {
+        size += chunk.length;
+        if (size > options.maxBytes) {
+          req.destroy(Object.assign(new Error(`the answer is larger than ${options.maxBytes} bytes`), { code: 'ERR_TOO_LARGE' }));
+          return;
+        }
+        parts.push(chunk);
+      });
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(parts) }));
+      res.on('error', (error) => reject(transportError(endpoint.url, error, options.machine ?? 'this machine')));
+    });
+    req.on('timeout', () => req.destroy(Object.assign(new Error(`no answer within ${REQUEST_TIMEOUT_MS / 1000} s`), { code: 'ETIMEDOUT' })));
+    req.on('error', (error) => reject(options.signal?.aborted ? error : transportError(endpoint.url, error, options.machine ?? 'this machine')));
+    req.end();
+  });
+}

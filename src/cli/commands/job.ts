@@ -1,13 +1,15 @@
 import { Command, Option } from 'commander';
 import { invalidArgument } from '../../core/errors/index.ts';
+import { JOB_OPERATIONS, JOB_STATUSES } from '../../core/states/index.ts';
 import { systemClock } from '../../platform/system-clock.ts';
 import { openSession, withTarget, type Session } from '../context/session.ts';
 import { formatTable, printJson } from '../output.ts';
 import { exitCodeOfJob, formatJob, JOB_HEADERS, jobRow, type Job } from '../render/job.ts';
 import { watchJob } from '../render/job-watch.ts';
 
-const STATUSES = ['InProgress', 'Completed', 'Failed', 'CompletedWithWarnings', 'Cancelled', 'Cancelling'];
-const OPERATIONS = ['Backup', 'Restore', 'ConfigureBackup', 'DisableBackup', 'DeleteBackupData', 'UndeleteBackupData'];
+// The vault's own sets, so that every value it filters on is offered (and none it refuses).
+const STATUSES = [...JOB_STATUSES];
+const OPERATIONS = [...JOB_OPERATIONS];
 
 /** `--since 2h`, `--since 3d`, `--since 30m` or an ISO-8601 time, as an ISO-8601 time. */
 export function timeOf(flag: string, text: string, now: Date): string {

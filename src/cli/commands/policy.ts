@@ -1,5 +1,5 @@
 import { readFile } from 'node:fs/promises';
-import { Command } from 'commander';
+import { Command, Option } from 'commander';
 import { invalidArgument } from '../../core/errors/index.ts';
 import { openSession, withTarget } from '../context/session.ts';
 import { formatTable, printJson } from '../output.ts';
@@ -34,6 +34,7 @@ export function policyCommand(): Command {
     .option('--window-start <HH:MM>', 'start of the hourly window')
     .option('--window-hours <hours>', 'length of the hourly window')
     .option('--v2', 'make a daily or weekly policy Enhanced (V2)')
+    .addOption(new Option('--type <type>', 'V1 (standard) or V2 (enhanced: the same as --v2; hourly policies are always V2)').choices(['V1', 'V2']))
     .option('--retain-daily <days>', 'keep daily points this many days')
     .option('--retain-weekly <weeks>', 'keep the points of the schedule\'s days (or Sunday) this many weeks')
     .option('--retain-monthly <months>', 'keep the first point of each month this many months')
@@ -52,9 +53,10 @@ export function policyCommand(): Command {
         '',
       ].join('\n'),
     )
-    .action(async function (this: Command, opts: PolicyFlags & { name: string; file?: string }) {
+    .action(async function (this: Command, opts: PolicyFlags & { name: string; file?: string; type?: 'V1' | 'V2' }) {
+      if (opts.type === 'V1' && (opts.v2 === true || opts.hourly !== undefined)) throw invalidArgument('--type', 'V1 cannot be combined with --v2 or --hourly, which make a V2 policy');
       const session = await openSession(this);
-      const properties = opts.file !== undefined ? await policyFromFile(opts.file) : policyFromFlags(opts);
+      const properties = opts.file !== undefined ? await policyFromFile(opts.file) : policyFromFlags({ ...opts, v2: opts.v2 === true || opts.type === 'V2' });
       const policy = await session.api.putPolicy(await session.vault(), opts.name, properties);
       if (session.out.format === 'json') return printJson(session.out, policy);
       session.out.write(`policy ${policy.name}: ${describeSchedule(policy.properties)}; keeps ${describeRetention(policy.properties)}\n`);

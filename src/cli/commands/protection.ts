@@ -21,7 +21,19 @@ async function report(session: Session, vault: VaultRef, resourceGroup: string, 
   const item = await session.api.getProtectedItem(vault, resourceGroup, vm);
   if (session.out.format === 'json') return printJson(session.out, item);
   const p = item.properties as ItemProps;
-  session.out.write(`${vm}: ${verb}; protection state ${String(p.protectionState)}${p.policyName ? `, policy ${String(p.policyName)}` : ''}\n`);
+  session.out.write(`${vm}: ${verb}; protection state ${String(p.protectionState)}${softDeleteNote(p)}${p.policyName ? `, policy ${String(p.policyName)}` : ''}\n`);
+}
+
+/**
+ * When a soft-deleted item's data goes for good, if it is in soft delete. Soft delete keeps Azure's protectionState
+ * (ProtectionStopped) and, as Azure, `deferredDeleteTimeInUTC` is when the data was deleted.
+ */
+function softDeleteNote(p: ItemProps): string {
+  if (p.isScheduledForDeferredDelete !== true) return '';
+  const deleted = Date.parse(String(p.deferredDeleteTimeInUTC));
+  const days = Number(p.softDeleteRetentionPeriodInDays);
+  if (Number.isNaN(deleted) || !Number.isFinite(days)) return `, in soft delete for ${String(p.deferredDeleteTimeRemaining ?? '?')} more`;
+  return `, in soft delete until ${new Date(deleted + days * 86_400_000).toISOString()}`;
 }
 
 const vmOption = (c: Command) => c.requiredOption('--vm <name>', 'the machine').option('--vm-resource-group <name>', "the machine's resource group, when the name is used in several");
@@ -94,7 +106,7 @@ export function protectionCommand(): Command {
           ['VM', 'RESOURCE GROUP', 'STATE', 'HEALTH', 'POLICY', 'LAST BACKUP', 'STATUS'],
           items.map((i) => {
             const p = i.properties as ItemProps;
-            return [String(p.friendlyName ?? ''), partsOf(String(p.sourceResourceId ?? '')).resourceGroup, String(p.protectionState ?? ''), String(p.healthStatus ?? ''), String(p.policyName ?? ''), String(p.lastBackupTime ?? ''), String(p.lastBackupStatus ?? '')];
+            return [String(p.friendlyName ?? ''), partsOf(String(p.sourceResourceId ?? '')).resourceGroup, `${String(p.protectionState ?? '')}${p.isScheduledForDeferredDelete === true ? ' (soft deleted)' : ''}`, String(p.healthStatus ?? ''), String(p.policyName ?? ''), String(p.lastBackupTime ?? ''), String(p.lastBackupStatus ?? '')];
           }),
         ),
       );
@@ -108,7 +120,7 @@ export function protectionCommand(): Command {
       const found = await findItem(session, opts.vm, opts.vmResourceGroup);
       if (session.out.format === 'json') return printJson(session.out, found.item);
       const p = found.item.properties as ItemProps;
-      const keys = ['friendlyName', 'protectionState', 'protectionStatus', 'healthStatus', 'policyName', 'lastBackupStatus', 'lastBackupTime', 'lastRecoveryPoint', 'isScheduledForDeferredDelete', 'deferredDeleteTimeInUTC'] as const;
+      const keys = ['friendlyName', 'protectionState', 'protectionStatus', 'healthStatus', 'policyName', 'lastBackupStatus', 'lastBackupTime', 'lastRecoveryPoint', 'isScheduledForDeferredDelete', 'deferredDeleteTimeInUTC', 'deferredDeleteTimeRemaining'] as const;
       session.out.write(keyValues([...keys.map((k) => [k, p[k] === undefined ? undefined : String(p[k])] as const), ['vault', `${found.vault.resourceGroup}/${found.vault.name}`], ['id', found.item.id]]));
     });
 

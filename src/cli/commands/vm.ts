@@ -3,6 +3,8 @@ import { partsOf } from '../../client/backup-api.ts';
 import { openSession, withTarget } from '../context/session.ts';
 import { formatTable, printJson } from '../output.ts';
 import { keyValues } from '../render/key-values.ts';
+import { vmExtensionCommand } from './vm-extension.ts';
+import { addVmPowerCommands } from './vm-power.ts';
 
 interface Status {
   code?: string;
@@ -19,6 +21,9 @@ interface InstanceView {
 }
 
 const stateOf = (view: InstanceView, prefix: string) => view.statuses?.find((s) => s.code?.startsWith(prefix))?.displayStatus ?? '';
+/** Statuses after the agent's own (UserErrorGuestAgentOutdated, ADR 7), each as a line with its code. */
+const agentWarnings = (view: InstanceView): [string, string][] =>
+  (view.vmAgent?.statuses ?? []).slice(1).map((s): [string, string] => ['agent warning', `${s.code ?? ''}: ${s.message ?? s.displayStatus ?? ''}`]);
 const agentOf = (view: InstanceView) => view.vmAgent?.statuses?.[0]?.displayStatus ?? '';
 
 export function vmCommand(): Command {
@@ -65,6 +70,7 @@ export function vmCommand(): Command {
           ['provisioning', stateOf(view, 'ProvisioningState/')],
           ['power', stateOf(view, 'PowerState/')],
           ['agent', `${agent?.displayStatus ?? 'Unknown'} (version ${view.vmAgent?.vmAgentVersion ?? 'Unknown'})${agent?.message ? `: ${agent.message}` : ''}`],
+          ...agentWarnings(view),
         ]),
         'extensions:\n',
         (view.extensions ?? []).length === 0
@@ -76,5 +82,7 @@ export function vmCommand(): Command {
       session.out.write(lines.join(''));
     });
 
+  addVmPowerCommands(command);
+  command.addCommand(vmExtensionCommand());
   return command;
 }

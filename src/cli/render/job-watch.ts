@@ -10,16 +10,28 @@ interface TaskView {
   stop(): void;
 }
 
+const TASK_WIDTH = 24;
+/** Everything on a bar's line but the bar: task, brackets, percentage and the longest task status (NotStarted). */
+const BESIDE_BAR = ' '.length + TASK_WIDTH + ' ['.length + '] '.length + '100%'.length + ' NotStarted'.length;
+
+/**
+ * The bar's width: what the terminal leaves beside the rest of the line (80 columns when it does not
+ * say), so that the status at the end is never cut off; cli-progress cuts lines at the terminal's width.
+ */
+export function barSize(columns: number | undefined): number {
+  return Math.max(10, Math.min(40, (columns || 80) - BESIDE_BAR));
+}
+
 function bars(stream: NodeJS.WriteStream): TaskView {
   const multi = new cliProgress.MultiBar(
-    { stream, format: ' {task} [{bar}] {percentage}% {status}', hideCursor: true, clearOnComplete: false, fps: 5, autopadding: true },
+    { stream, format: ' {task} [{bar}] {percentage}% {status}', barsize: barSize(stream.columns), hideCursor: true, clearOnComplete: false, fps: 5, autopadding: true },
     cliProgress.Presets.shades_classic,
   );
   const byTask = new Map<string, cliProgress.SingleBar>();
   return {
     update(job) {
       for (const task of job.properties.extendedInfo?.tasksList ?? []) {
-        const payload = { task: task.taskId.padEnd(24), status: task.status };
+        const payload = { task: task.taskId.padEnd(TASK_WIDTH), status: task.status };
         const value = task.status === 'Completed' ? 100 : (task.progressPercentage ?? 0);
         const bar = byTask.get(task.taskId);
         if (bar) bar.update(value, payload);

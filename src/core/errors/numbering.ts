@@ -38,6 +38,8 @@ export const NUMERIC_BLOCKS = {
   uploadChannel: 771600,
   /** What `arca doctor` finds on a machine that no other phase names (771700–771749). */
   doctor: 771700,
+  /** Agent updates from the vault: agent packages, their checks on the machine, set-aside versions (771750–771799). */
+  agentUpdate: 771750,
   /** The `arca` command line as a client of the API: contexts, sign-in, reaching the server (771650–771699). */
   cli: 771650,
 } as const;

@@ -91,7 +91,14 @@ export async function enableVmSnapshot(run: ExtensionRun, deps: EnableDeps): Pro
     const report = statusWriter(run, deps.clock);
     for (const task of body.tasks) {
       if (task.kind === 'restore') {
-        await runRestoreTask(task, { machine: body.machine, stateDir: run.stateDir, readMounts, report, ...(deps.log ? { log: deps.log } : {}) });
+        const vault = settings.protectedSettings['vault'];
+        // Loaded on demand, with the HTTPS reader, only for a restore from the vault tier.
+        const openPointReader = vault === undefined ? undefined : async (pointId: string) => {
+          const [{ openVaultPointReader }, { parseVaultSettings }] = await Promise.all([import('./vault-point-reader.ts'), import('./vault-uploader.ts')]);
+          const { url, ca, token, machineId } = parseVaultSettings(vault);
+          return openVaultPointReader({ url, ca, token, machineId }, pointId);
+        };
+        await runRestoreTask(task, { machine: body.machine, stateDir: run.stateDir, readMounts, report, ...(deps.log ? { log: deps.log } : {}), ...(openPointReader ? { openPointReader } : {}) });
         continue;
       }
       await runSnapshotTask(task, {

@@ -9,6 +9,8 @@ import { wireParams } from '../host/process-extension-host.ts';
 import { devicesOfDisk } from './disk-devices.ts';
 import type { Mount } from './mountinfo.ts';
 import { cloneOver, isImageFile, writeChangedBlocks } from './restore-blocks.ts';
+import type { PointReader } from './vault-point-reader.ts';
+import { writeBackDisk } from './write-back.ts';
 import { RESTORE_POINTS_DIR, segment, snapshotPath } from './restore-points.ts';
 
 export interface RestoreTaskDeps {
@@ -17,6 +19,8 @@ export interface RestoreTaskDeps {
   readonly readMounts: () => Promise<readonly Mount[]>;
   readonly report: (report: TaskStatusReport) => Promise<void>;
   readonly log?: (line: string) => void;
+  /** Opens the reading of a vault-tier point (a task with `repositoryPointId`); absent, such a task fails. */
+  readonly openPointReader?: (pointId: string) => Promise<PointReader>;
 }
 
 /** One disk of a restore task: where it is, the point's snapshot of it, and its safety copy. */
@@ -25,6 +29,8 @@ interface RestoreDisk {
   readonly path: string;
   readonly snapshot: string;
   readonly safetyPath: string;
+  /** From the vault tier: the disk's place in the repository point. */
+  readonly pointDisk?: number;
 }
 
 /**
@@ -64,6 +70,7 @@ function restoreDisks(task: SnapshotTaskGoal): RestoreDisk[] {
       path: disk.path,
       snapshot: snapshotPath(disk.path, task.collectionId, task.pointName, disk.name),
       safetyPath: safetyPointPath(disk.path, task.collectionId, task.taskId, disk.name),
+      ...(disk.pointDisk === undefined ? {} : { pointDisk: disk.pointDisk }),
     };
   });
 }
@@ -77,6 +84,7 @@ async function checkRestorable(task: SnapshotTaskGoal, disks: readonly RestoreDi
   const vmName = deps.machine.name;
   for (const disk of disks) {
     if (!(await stat(disk.path).then(() => true, () => false))) throw new ArcaError('UserErrorUnableToOpenMount', { vmName, mountPoint: disk.path });
+    if (task.repositoryPointId !== undefined) continue;
     const snapshot = await lstat(disk.snapshot).catch(() => undefined);
     if (!snapshot?.isFile()) throw new ArcaError('UserErrorInstantRpNotFound', { recoveryPointId: task.pointName, vmName });
   }
@@ -103,9 +111,13 @@ async function takeSafetyCopy(disk: RestoreDisk): Promise<void> {
   }
 }
 
-/** Brings one disk back to its snapshot: a whole-file clone, else only the blocks that differ. */
-async function restoreDisk(disk: RestoreDisk, onProgress: (fraction: number) => void): Promise<RestoredDiskReport> {
+/** Brings one disk back to its snapshot (a whole-file clone, else only the blocks that differ), or to the vault tier's point (only the chunks that differ). */
+async function restoreDisk(disk: RestoreDisk, reader: PointReader | undefined, vmName: string, onProgress: (fraction: number) => void): Promise<RestoredDiskReport> {
   const base = { disk: disk.name, path: disk.path, safetyPath: disk.safetyPath };
+  if (reader !== undefined) {
+    const written = await writeBackDisk(reader, { path: disk.path, pointDisk: disk.pointDisk ?? -1, name: disk.name, vmName }, onProgress);
+    return { ...base, ...written };
+  }
   if ((await isImageFile(disk.path)) && (await cloneOver(disk.snapshot, disk.path))) {
     onProgress(1);
     return { ...base, bytesWritten: 0 };
@@ -115,15 +127,28 @@ async function restoreDisk(disk: RestoreDisk, onProgress: (fraction: number) => 
   return { ...base, bytesWritten };
 }
 
+async function openReader(task: SnapshotTaskGoal, deps: RestoreTaskDeps): Promise<PointReader | undefined> {
+  if (task.repositoryPointId === undefined) return undefined;
+  if (!deps.openPointReader) throw new ArcaError('ArcaInternalError', { operation: `running restore task ${task.taskId}`, reference: 'the extension was given no way to reach the vault' });
+  try {
+    return await deps.openPointReader(task.repositoryPointId);
+  } catch (error) {
+    // The vault closed the reading: the task was called off (failed or timed out on the vault's side).
+    if (isArcaError(error) && (error.code === 'UploadChannelNoOpenTask' || error.code === 'RestoreReadNoOpenTask')) throw new ArcaError('OperationCancelled', { reason: 'the vault closed the restore: the task was called off' }, { cause: error });
+    throw error;
+  }
+}
+
 function errorReport(taskId: string, thrown: unknown): TaskStatusReport {
   const error = isArcaError(thrown) ? thrown : new ArcaError('ArcaInternalError', { operation: `running restore task ${taskId}`, reference: 'vmsnapshot' }, { cause: thrown });
   return { taskId, status: 'error', error: { code: error.code, params: wireParams(error) } };
 }
 
 /**
- * One restore task (OriginalLocation from an instant point), idempotent per task id: checks, then a
- * safety point of the disks as they are (once per task), then each disk cloned back from the
- * point's snapshot, synced. Progress: 10 after the checks, 30 after the safety point, 100 at the end.
+ * One restore task (OriginalLocation), idempotent per task id: checks, then a safety point of the
+ * disks as they are (once per task), then each disk cloned back from the instant point's snapshot,
+ * or — for a task with `repositoryPointId` — brought to the vault tier's copy by writing only the
+ * chunks that differ; synced. Progress: 10 after the checks, 30 after the safety point, 100 at the end.
  */
 export async function runRestoreTask(task: SnapshotTaskGoal, deps: RestoreTaskDeps): Promise<TaskStatusReport> {
   let journal = await readRestoreJournal(deps.stateDir, task.taskId);
@@ -132,9 +157,12 @@ export async function runRestoreTask(task: SnapshotTaskGoal, deps: RestoreTaskDe
     return journal.final;
   }
   let final: TaskStatusReport;
+  let reader: PointReader | undefined;
   try {
     const disks = restoreDisks(task);
     await checkRestorable(task, disks, deps);
+    // Opened before the safety point: a vault that cannot be reached, or refuses, leaves the disks untouched.
+    reader = await openReader(task, deps);
     await deps.report({ taskId: task.taskId, status: 'transitioning', progress: 10 });
     if (!journal.safetyTaken) {
       for (const disk of disks) await takeSafetyCopy(disk);
@@ -147,7 +175,7 @@ export async function runRestoreTask(task: SnapshotTaskGoal, deps: RestoreTaskDe
     let shown = 30;
     for (const [i, disk] of disks.entries()) {
       restored.push(
-        await restoreDisk(disk, (fraction) => {
+        await restoreDisk(disk, reader, deps.machine.name, (fraction) => {
           const progress = Math.floor(30 + (70 * (i + fraction)) / disks.length);
           if (progress >= shown + 5 && progress < 100) {
             shown = progress;
@@ -156,10 +184,12 @@ export async function runRestoreTask(task: SnapshotTaskGoal, deps: RestoreTaskDe
         }),
       );
     }
-    deps.log?.(`restored ${disks.length} disks from point ${task.pointName}`);
+    deps.log?.(`restored ${disks.length} disks from point ${task.pointName}${reader ? ' (vault tier)' : ''}`);
     final = { taskId: task.taskId, status: 'success', progress: 100, result: { restored } };
   } catch (thrown) {
     final = errorReport(task.taskId, thrown);
+  } finally {
+    reader?.close();
   }
   await writeRestoreJournal(deps.stateDir, { ...journal, final });
   await deps.report(final);

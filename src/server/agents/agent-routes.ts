@@ -2,6 +2,7 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { ArcaError, isArcaError } from '../../core/errors/index.ts';
 import { AGENT_API_VERSION, AGENT_PATHS, parseRegistrationRequest, parseStatusReport, type GoalState } from '../../protocol/index.ts';
 import { armRoute, recordAudit, type ArmDeps } from '../arm/index.ts';
+import type { AgentPackageStore } from '../agent-packages/agent-package-store.ts';
 import type { MetadataStore } from '../persistence/index.ts';
 import type { AgentTaskNotifier } from './agent-task-notifier.ts';
 import { readGoalState } from './goal-state.ts';
@@ -11,6 +12,15 @@ import { applyStatusReport } from './status-report.ts';
 
 export interface AgentRouteDeps {
   readonly notifier: AgentTaskNotifier;
+  /** Agent packages (ADR 7): the goal state offers the newest when it is newer than the machine's agent. */
+  readonly packages?: AgentPackageStore;
+}
+
+/** The agent part of the goal state: the newer agent on offer, if any, and the minimum the vault supports. */
+async function agentOffer(packages: AgentPackageStore | undefined, reported: string | undefined, minimum: string | undefined): Promise<Pick<GoalState, 'agentUpdate' | 'minimumAgentVersion'>> {
+  const newest = packages && reported !== undefined ? await packages.offerFor(reported) : undefined;
+  const offer = newest ? { agentUpdate: { version: newest.version, sha256: newest.sha256, sizeBytes: newest.sizeBytes } } : {};
+  return { ...offer, ...(minimum === undefined ? {} : { minimumAgentVersion: minimum }) };
 }
 
 type MachineParams = { machineId: string };
@@ -64,7 +74,8 @@ export function registerAgentRoutes(app: FastifyInstance, deps: ArmDeps, agents:
     summary: "The machine's goal state: the snapshot extension with its tasks, and instant points whose files to remove (its own machine only)",
     handler: async (request) => {
       const vm = await vmOfMachine(deps.store, request.params.machineId);
-      const goal: GoalState = await readGoalState(deps.store, { id: vm.data.id, machineId: vm.data.properties.vmId }, request.now);
+      const offer = await agentOffer(agents.packages, vm.data.runtime.agent.version, deps.minimumAgentVersion);
+      const goal: GoalState = await readGoalState(deps.store, { id: vm.data.id, machineId: vm.data.properties.vmId }, request.now, offer);
       return { status: 200, body: goal };
     },
   });

@@ -16,8 +16,9 @@ export type SnapshotPhase = 'snapshot' | 'transfer';
 
 /**
  * A task's settings. `snapshot`: the backup's snapshot and upload. `restore`: the restore job's
- * clone back of an instant point (collectionId, pointName) over the disks named with their paths;
- * `consistencyWanted` means nothing to it.
+ * clone back of an instant point (collectionId, pointName) over the disks named with their paths,
+ * or with `repositoryPointId` a write-back of the vault tier's changed chunks; `consistencyWanted`
+ * means nothing to it.
  */
 export interface SnapshotTaskSettings {
   readonly kind: TaskKind;
@@ -27,7 +28,9 @@ export interface SnapshotTaskSettings {
   readonly pointName: string;
   /** Application-consistent when pre/post scripts are configured, file-system-consistent otherwise. */
   readonly consistencyWanted: Exclude<Consistency, 'CrashConsistent'>;
-  readonly disks: readonly { readonly name: string; readonly lun?: number; readonly path?: string }[];
+  readonly disks: readonly { readonly name: string; readonly lun?: number; readonly path?: string; readonly pointDisk?: number }[];
+  /** A restore from the vault tier: the repository point the extension reads (through restore-read-routes.ts); each disk names its `pointDisk`. */
+  readonly repositoryPointId?: string;
   /** The machine is Failed because the extension failed: remove and reinstall it before the task. */
   readonly reinstall?: boolean;
 }

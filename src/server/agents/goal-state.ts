@@ -17,7 +17,13 @@ function taskGoal(task: AgentTaskRecord): SnapshotTaskGoal {
     collectionId: settings.collectionId,
     pointName: settings.pointName,
     consistencyWanted: settings.consistencyWanted,
-    disks: settings.disks.map((disk) => ({ name: disk.name, ...(disk.lun === undefined ? {} : { lun: disk.lun }), ...(disk.path === undefined ? {} : { path: disk.path }) })),
+    disks: settings.disks.map((disk) => ({
+      name: disk.name,
+      ...(disk.lun === undefined ? {} : { lun: disk.lun }),
+      ...(disk.path === undefined ? {} : { path: disk.path }),
+      ...(disk.pointDisk === undefined ? {} : { pointDisk: disk.pointDisk }),
+    })),
+    ...(settings.repositoryPointId === undefined ? {} : { repositoryPointId: settings.repositoryPointId }),
     ...(settings.reinstall ? { reinstall: true } : {}),
   };
 }
@@ -27,7 +33,12 @@ function taskGoal(task: AgentTaskRecord): SnapshotTaskGoal {
  * cancelled ones), and the instant points whose files it should remove. Reading it is how the agent
  * picks a task up, so pending tasks are marked seen.
  */
-export async function readGoalState(store: MetadataOperations, vm: { id: string; machineId: string }, now: Date): Promise<GoalState> {
+export async function readGoalState(
+  store: MetadataOperations,
+  vm: { id: string; machineId: string },
+  now: Date,
+  agent: Pick<GoalState, 'agentUpdate' | 'minimumAgentVersion'> = {},
+): Promise<GoalState> {
   const record = await getGoalStateRecord(store, vm.id);
   const tasks = await agentTasksOf(store, vm.id, ['pending', 'transitioning', 'cancelled']);
   const shown = tasks.filter((t) => t.data.status !== 'cancelled' || now.getTime() - Date.parse(t.data.updated) < CANCELLED_SHOWN_MS);
@@ -41,5 +52,6 @@ export async function readGoalState(store: MetadataOperations, vm: { id: string;
     machineId: vm.machineId,
     extensions: [{ name: SNAPSHOT_EXTENSION, version: SNAPSHOT_EXTENSION_VERSION, state: 'enabled', settings: { tasks: shown.map((t) => taskGoal(t.data)) } }],
     deletedInstantPoints: record.deletedPoints.map(({ collectionId, pointName, snapshots }) => ({ collectionId, pointName, snapshots })),
+    ...agent,
   };
 }

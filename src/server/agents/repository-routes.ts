@@ -71,11 +71,11 @@ export function registerUploadChannelRoutes(app: FastifyInstance, deps: ArmDeps,
           caller = { ...caller, ifNotExists: call.ifNotExists || (rules.mustNotReplace?.(call) ?? false) };
         }
         await work(request, reply, caller, key);
-        if (operation === 'delete' || operation === 'keys') await audit(deps, request, caller.principal, 200);
+        if (operation === 'delete' || operation === 'keys') await auditChannelCall(deps, request, caller.principal, 200);
       } catch (thrown) {
         const error = toArcaError(thrown, `${request.method} upload channel`, request.id);
         if (error.code === 'ArcaInternalError') request.log.error({ err: error.cause ?? thrown }, 'internal error');
-        if (caller !== undefined && error.httpStatus === 403) await audit(deps, request, caller.principal, 403, error.code);
+        if (caller !== undefined && error.httpStatus === 403) await auditChannelCall(deps, request, caller.principal, 403, error.code);
         if (!reply.sent) await reply.status(error.httpStatus).send(renderChannelError(error, languageOf(request.headers)));
       }
     };
@@ -200,13 +200,14 @@ function wire(info: BlobInfo): WireBlobInfo {
 }
 
 /** ARM's envelope with the error's parameters added, so that the client raises the same error. */
-function renderChannelError(error: ArcaError, language: Language): unknown {
+export function renderChannelError(error: ArcaError, language: Language): unknown {
   const body = renderArmError(error, language);
   const info = error.code === 'ArcaInternalError' ? {} : error.params;
   return { error: { ...body.error, additionalInfo: [...(body.error.additionalInfo ?? []), { type: ERROR_PARAMS_INFO, info }] } };
 }
 
-async function audit(deps: ArmDeps, request: FastifyRequest, principal: Principal, status: number, code?: string): Promise<void> {
+/** Records a channel call in the audit log; a failure to record is logged, never the caller's. */
+export async function auditChannelCall(deps: ArmDeps, request: FastifyRequest, principal: Principal, status: number, code?: string): Promise<void> {
   const path = request.url.split('?')[0] ?? request.url;
   await recordAudit(deps.store, { time: deps.clock.now(), principal, method: request.method, path, requestId: request.id, status, ...(code ? { code } : {}) }).catch(
     (error: unknown) => request.log.error({ err: error }, 'audit record not written'),

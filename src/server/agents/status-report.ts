@@ -1,6 +1,7 @@
 import { ArcaError } from '../../core/errors/index.ts';
 import type { StatusReport, TaskStatusReport } from '../../protocol/index.ts';
 import type { MetadataOperations } from '../persistence/index.ts';
+import { settleRemovals } from '../resources/extension-removal.ts';
 import type { ExtensionRuntime } from '../resources/virtual-machine-model.ts';
 import { getVirtualMachine, putVirtualMachineRuntime } from '../resources/virtual-machines-store.ts';
 import type { AgentTaskRecord, AgentTaskStatus } from './agent-task-model.ts';
@@ -62,11 +63,13 @@ export async function applyStatusReport(
   }
   const { status, version, message } = report.agent;
   const before = await getVirtualMachine(store, vm.id);
+  const removals = settleRemovals(before?.data.runtime.removedExtensions ?? [], report.extensions);
   await putVirtualMachineRuntime(store, vm.id, {
     agent: { status, version, lastReport: now.toISOString(), ...(message === undefined ? {} : { message }) },
-    extensions: extensionsOf(report, now),
+    extensions: extensionsOf({ ...report, extensions: removals.shown }, now),
+    ...(before?.data.runtime.removedExtensions === undefined ? {} : { removedExtensions: removals.pending }),
   });
-  if (before) await followExtensionHealth(store, before.data, report.extensions);
+  if (before) await followExtensionHealth(store, before.data, removals.shown);
   for (const task of report.tasks) await updateAgentTask(store, task.taskId, (current) => applyTaskReport(current, task, now));
   if (report.goalStateIncarnation !== undefined) await acknowledgeGoalState(store, vm.id, report.goalStateIncarnation);
   for (const task of report.tasks) notifier.notify(task.taskId);

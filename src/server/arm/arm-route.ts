@@ -24,6 +24,8 @@ export interface ArmDeps {
   readonly agentUnresponsiveMs?: number;
   /** SHA-256 of the server's CA, handed out with registration tokens so that agents can pin it. */
   readonly caFingerprint?: string;
+  /** The oldest agent version the vault supports (`--agent-min-version`); older agents are flagged UserErrorGuestAgentOutdated. */
+  readonly minimumAgentVersion?: string;
 }
 
 export interface ArmRequest<P = Record<string, string>> {

@@ -29,4 +29,6 @@ export interface BackupFlowDeps {
   readonly windows: BackupWindows;
   /** The Backup service identity (arm/backup-service-identity.ts): the key vaults of encrypted machines must grant it get and list. */
   readonly backupServiceObjectId: string;
+  /** The oldest agent version the vault supports (ADR 7); absent, any. */
+  readonly minimumAgentVersion?: string;
 }

@@ -23,7 +23,7 @@ async function startSnapshot(deps: BackupFlowDeps, context: JobContext): Promise
   };
   if (existing) return warnings();
   await context.progress(0);
-  const vm = await checkMachine(deps.store, context.vmId, context.now(), { agentUnresponsiveMs: deps.windows.agentUnresponsiveMs, backupServiceObjectId: deps.backupServiceObjectId, onDemand: readBackupPayload(context.payload).trigger === 'OnDemand' });
+  const vm = await checkMachine(deps.store, context.vmId, context.now(), { agentUnresponsiveMs: deps.windows.agentUnresponsiveMs, backupServiceObjectId: deps.backupServiceObjectId, onDemand: readBackupPayload(context.payload).trigger === 'OnDemand', ...(deps.minimumAgentVersion ? { minimumAgentVersion: deps.minimumAgentVersion } : {}) });
   const room = await makeInstantRoom(deps.store, vm.data, context.now());
   for (const warning of room.warnings) await context.setProperty(CLEANUP_PROPERTY, JSON.stringify(warning));
   await writeSnapshotTask(deps, context, vm.data, room.collection);

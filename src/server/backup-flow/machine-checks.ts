@@ -1,6 +1,7 @@
 import { ArcaError } from '../../core/errors/index.ts';
 import { parseResourceId, resourceName } from '../../core/ids/index.ts';
 import { checkDiskSizes, GIB } from '../../core/limits.ts';
+import { compareAgentVersions } from '../../core/versions/agent-version.ts';
 import { SNAPSHOT_EXTENSION } from '../../protocol/index.ts';
 import { agentStatusAt } from '../agents/index.ts';
 import type { MetadataOperations, StoredRecord } from '../persistence/index.ts';
@@ -54,6 +55,8 @@ export interface MachineCheckOptions {
    * way out); every other backup of a Failed machine stops with UserErrorVmProvisioningStateFailed.
    */
   readonly onDemand?: boolean;
+  /** The oldest agent version the vault supports (ADR 7): an older agent takes no snapshot (UserErrorGuestAgentOutdated). */
+  readonly minimumAgentVersion?: string;
 }
 
 /**
@@ -75,6 +78,10 @@ export async function checkMachine(store: MetadataOperations, vmId: string, now:
   checkPowerState(vm);
   const agent = agentStatusAt(vm.runtime.agent, now, options.agentUnresponsiveMs);
   if (agent !== 'Ready') throw new ArcaError('UserErrorGuestAgentStatusUnavailable', { vmName: vm.name, agentStatus: agent });
+  const version = vm.runtime.agent.version ?? 'Unknown';
+  if (options.minimumAgentVersion !== undefined && compareAgentVersions(version, options.minimumAgentVersion) < 0) {
+    throw new ArcaError('UserErrorGuestAgentOutdated', { vmName: vm.name, version, minimumVersion: options.minimumAgentVersion });
+  }
   const { osDisk, dataDisks } = vm.properties.storageProfile;
   checkDiskSizes({
     name: vm.name,

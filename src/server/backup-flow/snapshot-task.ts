@@ -4,6 +4,8 @@ import { JOB_TASK_NAMES } from '../../core/states/index.ts';
 import { bumpIncarnation, createAgentTask, getAgentTask, type AgentTaskRecord } from '../agents/index.ts';
 import { getJob, type JobContext } from '../jobs/index.ts';
 import type { InstantCollection } from '../points/index.ts';
+import { SNAPSHOT_EXTENSION } from '../../protocol/index.ts';
+import { removalPending } from '../resources/extension-removal.ts';
 import type { VirtualMachineRecord } from '../resources/virtual-machine-model.ts';
 import type { BackupFlowDeps } from './backup-flow-deps.ts';
 
@@ -26,8 +28,8 @@ export async function writeSnapshotTask(deps: BackupFlowDeps, context: JobContex
       pointName: newPointName(),
       consistencyWanted: 'ApplicationConsistent',
       disks: [osDisk, ...dataDisks].map((disk) => ({ name: disk.name, ...(disk.lun === undefined ? {} : { lun: disk.lun }), ...(disk.path === undefined ? {} : { path: disk.path }) })),
-      // Only an on-demand backup gets past the machine checks of a Failed machine: it reinstalls the extension.
-      ...(vm.properties.provisioningState === 'Failed' ? { reinstall: true } : {}),
+      // Only an on-demand backup gets past the machine checks of a Failed machine: it reinstalls the extension, as after the extension's removal through the API.
+      ...(vm.properties.provisioningState === 'Failed' || removalPending(vm.runtime.removedExtensions, SNAPSHOT_EXTENSION) ? { reinstall: true } : {}),
     },
     created: now,
     status: 'pending',

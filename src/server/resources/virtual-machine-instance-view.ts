@@ -1,3 +1,4 @@
+import { compareAgentVersions } from '../../core/versions/agent-version.ts';
 import { powerStateCode, provisioningStateCode, type AgentStatus, type ExtensionStatus } from '../../core/states/index.ts';
 import type { ExtensionRuntime, VirtualMachineRecord, VmDisk } from './virtual-machine-model.ts';
 
@@ -56,7 +57,16 @@ function diskView(disk: VmDisk) {
   };
 }
 
-export function instanceView(vm: VirtualMachineRecord) {
+/**
+ * An agent older than the vault's minimum (ADR 7) gets a second status with the catalog's code, so
+ * that `arca vm show`, `arca doctor` and Azure tools see it beside the agent's own status.
+ */
+function outdatedStatus(version: string | undefined, minimum: string | undefined): InstanceViewStatus[] {
+  if (version === undefined || minimum === undefined || compareAgentVersions(version, minimum) >= 0) return [];
+  return [{ code: 'UserErrorGuestAgentOutdated', level: 'Warning', displayStatus: 'Agent out of date', message: `The agent is version ${version}; the vault supports ${minimum} and later.` }];
+}
+
+export function instanceView(vm: VirtualMachineRecord, options: { readonly minimumAgentVersion?: string } = {}) {
   const { runtime, properties } = vm;
   const agent = runtime.agent;
   const provisioning = properties.provisioningState;
@@ -66,7 +76,10 @@ export function instanceView(vm: VirtualMachineRecord) {
     ...(runtime.os?.version ? { osVersion: runtime.os.version } : {}),
     vmAgent: {
       ...(agent.version ? { vmAgentVersion: agent.version } : { vmAgentVersion: 'Unknown' }),
-      statuses: [{ ...AGENT[agent.status], ...(agent.message ? { message: agent.message } : {}), ...(agent.lastReport ? { time: agent.lastReport } : {}) }],
+      statuses: [
+        { ...AGENT[agent.status], ...(agent.message ? { message: agent.message } : {}), ...(agent.lastReport ? { time: agent.lastReport } : {}) },
+        ...outdatedStatus(agent.version, options.minimumAgentVersion),
+      ],
       extensionHandlers: runtime.extensions.map((extension) => ({
         type: extension.type,
         typeHandlerVersion: extension.typeHandlerVersion,

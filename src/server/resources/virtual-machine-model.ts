@@ -58,6 +58,11 @@ export interface VmRuntime {
   readonly os?: ReportedOsRuntime;
   readonly agent: { readonly status: AgentStatus; readonly version?: string; readonly message?: string; readonly lastReport?: string };
   readonly extensions: readonly ExtensionRuntime[];
+  /**
+   * Extensions removed through the API whose handler is still on the machine: hidden from the
+   * instance view while the agent reports them failed, and reinstalled by the next snapshot task.
+   */
+  readonly removedExtensions?: readonly string[];
 }
 
 export interface VirtualMachineRecord extends ArmResource<VirtualMachineProperties> {

@@ -35,6 +35,7 @@ export interface VmRuntimeUpdate {
   readonly agent?: { readonly status?: AgentStatus; readonly version?: string; readonly message?: string; readonly lastReport?: string };
   /** Replaces the whole list: the agent reports every handler it knows each time. */
   readonly extensions?: readonly ExtensionRuntime[];
+  readonly removedExtensions?: readonly string[];
 }
 
 /** Applies a runtime change; the same state again is no move. Throws UserErrorInvalidStateTransition for an illegal one. */
@@ -50,6 +51,7 @@ export function applyRuntime(name: string, runtime: VmRuntime, update: VmRuntime
       status: status === undefined || status === runtime.agent.status ? runtime.agent.status : transition(agentStatusMachine, runtime.agent.status, status, `AgentStatus of ${name}`),
     },
     extensions: update.extensions ?? runtime.extensions,
+    ...(update.removedExtensions === undefined ? {} : { removedExtensions: update.removedExtensions }),
   };
 }
 

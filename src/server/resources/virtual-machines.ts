@@ -9,6 +9,7 @@ import type { StoredRecord } from '../persistence/index.ts';
 import { checkRoomForVirtualMachine } from './quota-store.ts';
 import { registerResourceCrud, type BuildInput, type CrudParams } from './resource-crud.ts';
 import { parseVmProperties } from './virtual-machine-body.ts';
+import { registerVirtualMachineExtensionRoutes } from './virtual-machine-extensions.ts';
 import { instanceView } from './virtual-machine-instance-view.ts';
 import { VIRTUAL_MACHINES, type VirtualMachineRecord } from './virtual-machine-model.ts';
 import { applyRuntime, getVirtualMachine, saveVirtualMachine } from './virtual-machines-store.ts';
@@ -23,7 +24,7 @@ function render(record: StoredRecord<VirtualMachineRecord>, request: ArmRequest<
   const expand = request.query.$expand;
   if (expand !== undefined && (typeof expand !== 'string' || expand.toLowerCase() !== 'instanceview')) throw invalidArgument('$expand', 'the only expansion served is instanceView');
   const { runtime: _runtime, ...data } = record.data;
-  const properties = expand === undefined ? data.properties : { ...data.properties, instanceView: instanceView(live(record.data, request.now, deps)) };
+  const properties = expand === undefined ? data.properties : { ...data.properties, instanceView: instanceView(live(record.data, request.now, deps), deps) };
   return { ...data, properties, etag: etagOf(record.version) };
 }
 
@@ -47,12 +48,16 @@ async function build(input: BuildInput<VirtualMachineRecord>): Promise<VirtualMa
   };
 }
 
-/** Each power action: the state it leads to, the transient state on the way, and where it has nothing to do. */
+/**
+ * Each power action: the states it passes through to its last, and where it has nothing to do. A
+ * restart always runs, and only from running: from any other state its first move is refused.
+ */
 const POWER_ACTIONS = {
-  start: { via: 'starting', to: 'running', done: ['starting', 'running'] },
-  powerOff: { via: 'stopping', to: 'stopped', done: ['stopping', 'stopped'] },
-  deallocate: { via: 'deallocating', to: 'deallocated', done: ['deallocating', 'deallocated'] },
-} as const satisfies Record<string, { via: PowerState; to: PowerState; done: readonly PowerState[] }>;
+  start: { steps: ['starting', 'running'], done: ['starting', 'running'] },
+  powerOff: { steps: ['stopping', 'stopped'], done: ['stopping', 'stopped'] },
+  deallocate: { steps: ['deallocating', 'deallocated'], done: ['deallocating', 'deallocated'] },
+  restart: { steps: ['stopping', 'stopped', 'starting', 'running'], done: [] },
+} as const satisfies Record<string, { steps: readonly PowerState[]; done: readonly PowerState[] }>;
 
 /** Virtual machines: created by PUT (or by an agent registering), with their runtime shown in the instance view. */
 export function registerVirtualMachineRoutes(app: FastifyInstance, deps: ArmDeps): void {
@@ -90,7 +95,7 @@ export function registerVirtualMachineRoutes(app: FastifyInstance, deps: ArmDeps
       const id = vms.idOf(request.params);
       const record = await getVirtualMachine(deps.store, id);
       if (!record) throw new ArcaError('ResourceNotFound', { resourceId: formatResourceId(id) });
-      return { status: 200, body: instanceView(live(record.data, request.now, deps)) };
+      return { status: 200, body: instanceView(live(record.data, request.now, deps), deps) };
     },
   });
 
@@ -100,8 +105,8 @@ export function registerVirtualMachineRoutes(app: FastifyInstance, deps: ArmDeps
       url: `${vms.one}/${action}`,
       action: 'configure',
       apiVersions: API_VERSIONS.compute,
-      summary: `${action} a virtual machine (its power state becomes ${plan.to})`,
-      responses: { '200': `The machine is ${plan.to}` },
+      summary: `${action} a virtual machine (its power state becomes ${plan.steps.at(-1)})`,
+      responses: { '200': `The machine is ${plan.steps.at(-1)}` },
       handler: async (request) => {
         const id = vms.idOf(request.params);
         await deps.store.transaction(async (operations) => {
@@ -110,12 +115,13 @@ export function registerVirtualMachineRoutes(app: FastifyInstance, deps: ArmDeps
           await checkLocks(operations, id, 'write', `${action} on the virtual machine ${record.data.name}`);
           const current = record.data.runtime.powerState;
           if ((plan.done as readonly PowerState[]).includes(current)) return;
-          const passing = applyRuntime(record.data.name, record.data.runtime, { powerState: plan.via });
-          const runtime = applyRuntime(record.data.name, passing, { powerState: plan.to });
+          const runtime = plan.steps.reduce((passing, powerState) => applyRuntime(record.data.name, passing, { powerState }), record.data.runtime);
           await saveVirtualMachine(operations, { ...record.data, runtime }, record.version);
         });
         return { status: 200 };
       },
     });
   }
+
+  registerVirtualMachineExtensionRoutes(app, deps, vms);
 }

@@ -7,6 +7,7 @@ import { writeFileAtomic } from '../../platform/files.ts';
 import { restoreImage } from '../../storage/restore/image-restore.ts';
 import { ChunkWorkerPool } from '../../storage/workers/worker-pool.ts';
 import type { EngineLog, JobContext, JobHandler } from '../jobs/index.ts';
+import type { RestoredDiskReport } from '../../protocol/index.ts';
 import { isRunSignal } from '../jobs/job-signals.ts';
 import type { MetadataStore } from '../persistence/index.ts';
 import { getStorageAccount } from '../resources/index.ts';
@@ -105,19 +106,33 @@ async function describe(deps: RestoreJobDeps, context: JobContext, plan: Restore
   for (const [name, value] of properties) await context.setProperty(name, value);
 }
 
-/** OriginalLocation from the instant tier: the machine's agent clones the point back; the tasks show its progress. */
+/** What a vault-tier write-back did: bytes and chunks written against those the disks already held. */
+function writeBackProperties(restored: readonly RestoredDiskReport[]): [string, string][] {
+  const sum = (pick: (r: RestoredDiskReport) => number | undefined) => String(restored.reduce((total, r) => total + (pick(r) ?? 0), 0));
+  return [
+    ['Bytes written', sum((r) => r.bytesWritten)],
+    ['Bytes unchanged (not written)', sum((r) => r.bytesUnchanged)],
+    ['Chunks written', sum((r) => r.chunksWritten)],
+    ['Chunks unchanged (not written)', sum((r) => r.chunksUnchanged)],
+    ['Chunks written per disk', restored.map((r) => `${r.disk}: ${r.chunksWritten ?? 0} of ${(r.chunksWritten ?? 0) + (r.chunksUnchanged ?? 0)}`).join(', ')],
+  ];
+}
+
+/** OriginalLocation by the machine's agent (instant snapshot, or the vault tier's changed chunks); the tasks show its progress. */
 async function runOnMachine(deps: RestoreJobDeps, context: JobContext, plan: RestorePlan): Promise<void> {
-  if (!deps.agents) throw new ArcaError('ArcaInternalError', { operation: `restoring ${plan.vmName} from its instant snapshot`, reference: 'this server runs restores without the agents' });
+  if (!deps.agents) throw new ArcaError('ArcaInternalError', { operation: `restoring ${plan.vmName} on the machine`, reference: 'this server runs restores without the agents' });
   const task = await restoreOnMachine(deps.store, deps.agents, context, plan);
   await context.nextTask();
   const restored = task.result?.restored ?? [];
+  const fromVault = plan.instant === undefined;
   const properties: [string, string][] = [
     ['Job Type', JOB_TYPES.OriginalLocation],
     ['Recovery point time', plan.pointTime],
-    ['Restored from', 'Instant snapshot on the machine'],
+    ['Restored from', fromVault ? "Vault tier, changed chunks written by the machine's agent" : 'Instant snapshot on the machine'],
     ['Target VM Name', plan.vmName],
     ['Restored disks', restored.map((r) => r.path).join(', ')],
     ['Safety point (disks before the restore)', restored.map((r) => r.safetyPath).join(', ')],
+    ...(fromVault ? writeBackProperties(restored) : []),
   ];
   for (const [name, value] of properties) await context.setProperty(name, value);
   await context.nextTask();
@@ -125,7 +140,7 @@ async function runOnMachine(deps: RestoreJobDeps, context: JobContext, plan: Res
 
 async function run(deps: RestoreJobDeps, context: JobContext): Promise<void> {
   const plan = readPlan(context.payload);
-  if (plan.recoveryType === 'OriginalLocation' && plan.instant !== undefined) return runOnMachine(deps, context, plan);
+  if (plan.recoveryType === 'OriginalLocation' && (plan.instant !== undefined || plan.agentVault !== undefined)) return runOnMachine(deps, context, plan);
   const container = restoreContainerName(context.jobName);
   const targets = targetsOf(deps, plan, container);
   if (!(await alreadyTransferred(context, targets))) await transfer(deps, context, plan, targets);

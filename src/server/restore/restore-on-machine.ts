@@ -1,5 +1,5 @@
 import { ArcaError, type CatalogCode } from '../../core/errors/index.ts';
-import { bumpIncarnation, createAgentTask, getAgentTask, type AgentTaskNotifier, type AgentTaskRecord } from '../agents/index.ts';
+import { bumpIncarnation, createAgentTask, getAgentTask, type AgentTaskNotifier, type AgentTaskRecord, type SnapshotTaskSettings } from '../agents/index.ts';
 import type { JobContext } from '../jobs/index.ts';
 import type { MetadataStore } from '../persistence/index.ts';
 import { getVirtualMachine } from '../resources/index.ts';
@@ -21,23 +21,32 @@ function diskOf(disks: readonly VmDisk[], lun: number | undefined): VmDisk | und
   return disks.find((disk) => disk.lun === lun);
 }
 
+/** Where the task reads from: the instant point's snapshots, or the vault tier's repository point. */
+function sourceOf(plan: RestorePlan): Pick<SnapshotTaskSettings, 'collectionId' | 'pointName' | 'repositoryPointId'> {
+  if (plan.instant) return { collectionId: plan.instant.collectionId, pointName: plan.instant.pointName };
+  if (plan.agentVault && plan.manifestId !== '') return { collectionId: plan.agentVault.collectionId, pointName: plan.pointName, repositoryPointId: plan.manifestId };
+  throw new ArcaError('ArcaInternalError', { operation: 'restoring on the machine', reference: 'the plan names neither an instant snapshot nor a vault-tier point for the agent' });
+}
+
 /** The restore task for the plan's disks, each at the path the machine's agent registered for it. */
-async function restoreTask(store: MetadataStore, context: JobContext, plan: RestorePlan, instant: NonNullable<RestorePlan['instant']>): Promise<AgentTaskRecord> {
+async function restoreTask(store: MetadataStore, context: JobContext, plan: RestorePlan): Promise<AgentTaskRecord> {
+  const source = sourceOf(plan);
   const vm = await getVirtualMachine(store, plan.sourceVmId);
   if (!vm) throw new ArcaError('ResourceNotFound', { resourceId: plan.sourceVmId });
   const { osDisk, dataDisks } = vm.data.properties.storageProfile;
   const disks = plan.disks.map((planned) => {
     const disk = planned.lun === undefined ? osDisk : diskOf(dataDisks, planned.lun);
     if (disk?.path === undefined) {
-      throw new ArcaError('ArcaInternalError', { operation: `restoring ${plan.vmName} from its instant snapshot`, reference: `the machine's agent registered no path for disk ${planned.name}` });
+      throw new ArcaError('ArcaInternalError', { operation: `restoring ${plan.vmName} on the machine`, reference: `the machine's agent registered no path for disk ${planned.name}` });
     }
-    return { name: planned.name, ...(planned.lun === undefined ? {} : { lun: planned.lun }), path: disk.path };
+    const pointDisk = source.repositoryPointId === undefined ? {} : { pointDisk: planned.index };
+    return { name: planned.name, ...(planned.lun === undefined ? {} : { lun: planned.lun }), path: disk.path, ...pointDisk };
   });
   const now = context.now().toISOString();
   return {
     taskId: context.jobName,
     vmId: vm.data.id,
-    settings: { kind: 'restore', jobName: context.jobName, collectionId: instant.collectionId, pointName: instant.pointName, consistencyWanted: 'FileSystemConsistent', disks },
+    settings: { kind: 'restore', jobName: context.jobName, ...source, consistencyWanted: 'FileSystemConsistent', disks },
     created: now,
     status: 'pending',
     updated: now,
@@ -59,16 +68,16 @@ function checkWindows(agents: RestoreAgentDeps, task: AgentTaskRecord, now: Date
 }
 
 /**
- * OriginalLocation from an instant point: the machine's agent clones the point's snapshots back over
- * the disks, after a safety point of them (src/extensions/vmsnapshot/restore-task.ts). Writes the
- * `restore` task (once: a resumed job follows the task it wrote) and bumps the goal state, then
- * follows the agent's reports as the job's progress until the task settles; returns the settled task.
+ * OriginalLocation done by the machine's agent, after a safety point of the disks
+ * (src/extensions/vmsnapshot/restore-task.ts): from an instant point it clones the point's snapshots
+ * back over the disks; from the vault tier it reads the repository point's chunks through the
+ * restore read routes and writes only those that differ. Writes the `restore` task (once: a resumed
+ * job follows the task it wrote) and bumps the goal state, then follows the agent's reports as the
+ * job's progress until the task settles; returns the settled task.
  */
 export async function restoreOnMachine(store: MetadataStore, agents: RestoreAgentDeps, context: JobContext, plan: RestorePlan): Promise<AgentTaskRecord> {
-  const instant = plan.instant;
-  if (instant === undefined) throw new ArcaError('ArcaInternalError', { operation: 'restoring on the machine', reference: 'the plan names no instant snapshot' });
   if ((await getAgentTask(store, context.jobName)) === undefined) {
-    const task = await restoreTask(store, context, plan, instant);
+    const task = await restoreTask(store, context, plan);
     await createAgentTask(store, task);
     await bumpIncarnation(store, task.vmId);
   }

@@ -40,6 +40,13 @@ export interface RestorePlan {
    * no vault copy yet.
    */
   readonly instant?: { readonly collectionId: string; readonly pointName: string };
+  /**
+   * OriginalLocation from the vault tier over a machine whose agent registered where each disk is:
+   * the agent writes back only the chunks that differ, after a safety point of the disks, placed
+   * beside them under `collectionId` (restore-on-machine.ts). Without it (no agent) the vault writes
+   * new disk files and points the machine at them (restore-targets.ts swapDisks).
+   */
+  readonly agentVault?: { readonly collectionId: string };
   /** AlternateLocation: the machine to create. */
   readonly target?: { readonly vmId: string; readonly subnetId: string; readonly dnsLabel?: string };
 }
@@ -83,6 +90,7 @@ export function planRestore(source: RestoreSource, request: RestoreRequest, stor
   const { point } = source;
   const instant = request.recoveryType === 'OriginalLocation' ? agentRestorable(source, now) : undefined;
   if (point.arca.manifestId === undefined && instant === undefined) throw new ArcaError('UserErrorRecoveryPointNotInVault', { recoveryPointId: point.name, vmName: source.vmName });
+  const agentVault = request.recoveryType === 'OriginalLocation' && instant === undefined ? agentWritable(source) : undefined;
   const target = request.recoveryType === 'AlternateLocation' && request.targetVirtualMachineId && request.subnetId
     ? { vmId: formatResourceId(request.targetVirtualMachineId), subnetId: formatResourceId(request.subnetId), ...(request.dnsLabel ? { dnsLabel: request.dnsLabel } : {}) }
     : undefined;
@@ -102,6 +110,7 @@ export function planRestore(source: RestoreSource, request: RestoreRequest, stor
     location: normalizeLocation(source.vault.location),
     ...(target ? { target } : {}),
     ...(instant ? { instant } : {}),
+    ...(agentVault ? { agentVault } : {}),
   };
 }
 
@@ -115,6 +124,18 @@ export function agentRestorable(source: RestoreSource, now: Date): { collectionI
   if (instant === undefined || instant.deleted !== undefined || Date.parse(instant.expiresAt) <= now.getTime()) return undefined;
   if (!source.point.arca.disks.every((disk) => sourceDisk(source, disk.lun)?.path !== undefined)) return undefined;
   return { collectionId: instant.collectionId, pointName: instant.pointName };
+}
+
+/**
+ * OriginalLocation from the vault tier by the machine's agent: the machine has an agent (it
+ * registered) and the agent registered where each of the point's disks is. The safety point goes
+ * under the point's instant collection when it had one, else under the machine's own name.
+ */
+export function agentWritable(source: RestoreSource): { collectionId: string } | undefined {
+  const vm = source.vm;
+  if (vm === undefined || vm.runtime.agent.status === 'NotInstalled') return undefined;
+  if (!source.point.arca.disks.every((disk) => sourceDisk(source, disk.lun)?.path !== undefined)) return undefined;
+  return { collectionId: source.point.arca.instant?.collectionId ?? vm.id };
 }
 
 const ENCRYPTIONS: readonly DiskEncryption[] = ['None', 'LUKS', 'BEK', 'BEKAndKEK'];

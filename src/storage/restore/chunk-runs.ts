@@ -95,3 +95,30 @@ export async function restoreRun(repo: Repository, pool: ChunkWorkerPool, run: C
   if (run.members.length > 1 || bytes.byteLength !== bytes.buffer.byteLength) releaseBuffer(bytes);
   return (await written).reduce((a, b) => a + b, 0);
 }
+
+/**
+ * restoreRun, and when the run's pack has gone meanwhile (a prune deleted it after copying its
+ * chunks into new packs), each chunk again from where `relocate` (a fresh index) puts it now.
+ */
+export async function restoreRunOrRelocate(
+  repo: Repository,
+  pool: ChunkWorkerPool,
+  run: ChunkRun,
+  target: string,
+  relocate: (id: string) => Promise<ChunkLocation | undefined>,
+  signal?: AbortSignal,
+): Promise<number> {
+  try {
+    return await restoreRun(repo, pool, run, target, signal);
+  } catch (error) {
+    const gone = isArcaError(error) && error.code === 'RepositoryChunkMissing' && isArcaError(error.cause) && error.cause.code === 'RepositoryBlobNotFound';
+    if (!gone) throw error;
+    let written = 0;
+    for (const member of run.members) {
+      const location = await relocate(hex(member.id));
+      if (!location || location.packId === run.packId) throw error;
+      written += await restoreRun(repo, pool, { packId: location.packId, offset: location.offset, length: location.length, members: [{ ...member, location }] }, target, signal);
+    }
+    return written;
+  }
+}

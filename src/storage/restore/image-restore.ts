@@ -4,7 +4,7 @@ import { loadIndex } from '../index/load-index.ts';
 import { diskChunkIds } from '../points/chunk-reader.ts';
 import { loadPoint } from '../points/point-store.ts';
 import type { Repository } from '../repository/repository.ts';
-import { diskPieces, restoreRun } from './chunk-runs.ts';
+import { diskPieces, restoreRunOrRelocate } from './chunk-runs.ts';
 import { ImageTarget, unwritable } from './image-target.ts';
 import type { ChunkWorkerPool } from '../workers/worker-pool.ts';
 
@@ -40,6 +40,9 @@ export async function restoreImage(repo: Repository, options: ImageRestoreOption
     throw new ArcaError('RepositoryDiskNotInPoint', { point: options.pointId, disk: options.disk, count: manifest.disks.length });
   }
   const index = await loadIndex(repo, options.signal);
+  // Loaded again at most once, when a pack is found gone (pruned after its chunks were repacked).
+  let fresh: ReturnType<typeof loadIndex> | undefined;
+  const relocate = async (id: string) => (await (fresh ??= loadIndex(repo, options.signal))).get(id);
   const { pool } = options;
   const file = await ImageTarget.create(options.to, disk.size, options.force === true);
   const inFlight = new Set<Promise<void>>();
@@ -61,7 +64,7 @@ export async function restoreImage(repo: Repository, options: ImageRestoreOption
         bytesDone += piece.length;
         continue;
       }
-      const task = restoreRun(repo, pool, piece, file.path, options.signal)
+      const task = restoreRunOrRelocate(repo, pool, piece, file.path, relocate, options.signal)
         .then((bytes) => {
           bytesWritten += bytes;
           bytesDone += bytes;

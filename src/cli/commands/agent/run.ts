@@ -11,18 +11,25 @@ export function runCommand(extensionHost?: ExtensionHostFactory): Command {
     .option('--config <file>', 'configuration file (default /etc/arca/agent.conf)')
     .action(async (opts: { config?: string }) => {
       const controller = new AbortController();
+      // `on`, not `once`: under the supervisor (AutoUpdate.Enabled=y) systemd's SIGTERM may reach a
+      // child agent twice (from systemd and from the supervisor); the second must not kill it mid-report.
       const stop = () => controller.abort();
-      process.once('SIGTERM', stop);
-      process.once('SIGINT', stop);
+      process.on('SIGTERM', stop);
+      process.on('SIGINT', stop);
+      // A supervised child's IPC channel must not keep it alive once the daemon has stopped.
+      process.channel?.unref();
       try {
-        const { runAgent } = await import('../../../agent/run-agent.ts');
-        await runAgent(opts.config, controller.signal, {
+        const { runAgentCommand } = await import('../../../agent/update/run-agent-command.ts');
+        const code = await runAgentCommand(opts.config, controller.signal, {
           clock: systemClock,
           monotonic: () => performance.now(),
           version: ARCA_VERSION,
           write: (line) => process.stdout.write(line),
+          env: process.env,
+          ...(process.send ? { send: (message: unknown) => process.send?.(message) } : {}),
           ...(extensionHost ? { extensionHost } : {}),
         });
+        if (code !== 0) process.exitCode = code;
       } finally {
         process.off('SIGTERM', stop);
         process.off('SIGINT', stop);

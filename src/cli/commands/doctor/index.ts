@@ -1,6 +1,6 @@
 import { Command, Option } from 'commander';
 import type { Check } from '../../../agent/doctor/check.ts';
-import { machineContext, type MachineContext } from '../../../agent/doctor/machine-context.ts';
+import { machineContext, pathsUnder, type MachineContext } from '../../../agent/doctor/machine-context.ts';
 import { MACHINE_CHECKS } from '../../../agent/doctor/machine-checks.ts';
 import { runChecks, type RunOutcome } from '../../../agent/doctor/run-checks.ts';
 import { writeSupportBundle } from '../../../agent/doctor/support-bundle.ts';
@@ -32,6 +32,7 @@ interface DoctorOptions {
   procDir?: string;
   sysDir?: string;
   rebootRequiredFile?: string;
+  machineRoot?: string;
 }
 
 const monotonic = () => performance.now();
@@ -47,6 +48,7 @@ async function checkAndFix<C>(checks: readonly Check<C>[], context: () => Promis
 
 function machine(opts: DoctorOptions): () => Promise<MachineContext> {
   const paths = {
+    ...(opts.machineRoot ? pathsUnder(opts.machineRoot) : {}),
     ...(opts.procDir ? { procDir: opts.procDir } : {}),
     ...(opts.sysDir ? { sysDir: opts.sysDir } : {}),
     ...(opts.rebootRequiredFile ? { rebootRequired: opts.rebootRequiredFile } : {}),
@@ -93,6 +95,7 @@ export function doctorCommand(): Command {
     .addOption(new Option('--proc-dir <dir>', 'read /proc from here (tests)').hideHelp())
     .addOption(new Option('--sys-dir <dir>', 'read /sys from here (tests)').hideHelp())
     .addOption(new Option('--reboot-required-file <file>', 'the reboot marker (tests)').hideHelp())
+    .addOption(new Option('--machine-root <dir>', 'read /etc, /var and /run files (updates, DHCP, systemd) from here (tests)').hideHelp())
     .addHelpText('after', `
 Examples:
   sudo arca doctor                                  # on the machine, next to the agent
@@ -111,7 +114,10 @@ Examples:
         out.language,
         opts,
       );
-      const target = vaultMode ? `VM ${opts.vm} from vault ${opts.vault ?? ''}`.trim() : `this machine (${opts.config ?? '/etc/arca/agent.conf'})`;
+      const config = opts.config ?? '/etc/arca/agent.conf';
+      const target = out.language === 'es'
+        ? vaultMode ? `VM ${opts.vm} desde el almacén ${opts.vault ?? ''}`.trim() : `esta máquina (${config})`
+        : vaultMode ? `VM ${opts.vm} from vault ${opts.vault ?? ''}`.trim() : `this machine (${config})`;
       let report: DoctorReport = { target, summary: summarize(outcome.results), results: outcome.results, ...(fixes ? { fixes } : {}) };
       if (opts.collectLogs) {
         const path = opts.out ?? `arca-support-${systemClock.now().toISOString().replace(/[:.]/g, '')}.tar.gz`;
@@ -121,6 +127,6 @@ Examples:
       }
       if (report.summary.FAIL > 0) process.exitCode = EXIT_CODES.failure;
       if (out.format === 'json') return printJson(out, { ...report, durationMs: Math.round(monotonic() - started) });
-      out.write(renderReport(report, !opts.fix));
+      out.write(renderReport(report, !opts.fix, out.language));
     });
 }

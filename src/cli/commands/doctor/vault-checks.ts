@@ -3,6 +3,7 @@ import type { BackupApi, Resource, VaultRef } from '../../../client/backup-api.t
 import { listResourceGroups, listRestorePointCollections } from '../../../client/doctor-api.ts';
 import { findEntry, isArcaError, type CatalogCode } from '../../../core/errors/index.ts';
 import { INSTANT_RETENTION_DAYS, MAX_INSTANT_RESTORE_POINTS_PER_VM } from '../../../core/limits.ts';
+import { VAULT_TITLES } from './vault-titles.ts';
 
 /** What every vault-side check sees: the API, the vault, the machine as the vault knows it. */
 export interface VaultContext {
@@ -19,7 +20,7 @@ const RECENT_MS = 7 * 86_400_000;
 
 export const vmAgentCheck: Check<VaultContext> = {
   id: 'vault.agent',
-  title: 'agent last seen and ready; VM provisioned and running',
+  title: VAULT_TITLES['vault.agent'],
   async run({ api, vm }) {
     const view = await api.instanceView(vm.resourceGroup, vm.name) as InstanceView;
     const params = { vmName: vm.name };
@@ -30,6 +31,8 @@ export const vmAgentCheck: Check<VaultContext> = {
     if (agent?.displayStatus === 'Ready') findings.push(pass(`agent ${version} Ready, ${seen}`));
     else if (agent?.displayStatus === 'Not Installed') findings.push(fail(`no agent has reported from ${vm.name}`, 'UserErrorGuestAgentNotInstalled', params));
     else findings.push(fail(`agent ${version} ${agent?.displayStatus ?? 'unknown'}, ${seen}${agent?.message ? `: ${agent.message}` : ''}`, 'UserErrorGuestAgentStatusUnavailable', params));
+    const outdated = view.vmAgent?.statuses?.find((s) => s.code === 'UserErrorGuestAgentOutdated');
+    if (outdated) findings.push(fail(outdated.message ?? `agent ${version} is out of date`, 'UserErrorGuestAgentOutdated', { ...params, version, minimumVersion: /supports (\S+) and later/.exec(outdated.message ?? '')?.[1] ?? 'the minimum' }));
     const provisioning = view.statuses?.find((s) => s.code?.startsWith('ProvisioningState/'));
     if (provisioning?.code === 'ProvisioningState/failed') findings.push(fail(`provisioning state: ${provisioning.displayStatus ?? 'failed'}`, 'UserErrorVmProvisioningStateFailed', { ...params, extensionName: '-' }));
     const power = view.statuses?.find((s) => s.code?.startsWith('PowerState/'));
@@ -40,7 +43,7 @@ export const vmAgentCheck: Check<VaultContext> = {
 
 export const vmExtensionsCheck: Check<VaultContext> = {
   id: 'vault.extensions',
-  title: 'extension statuses reported to the vault',
+  title: VAULT_TITLES['vault.extensions'],
   async run({ api, vm }) {
     const view = await api.instanceView(vm.resourceGroup, vm.name) as InstanceView;
     const extensions = view.extensions ?? [];
@@ -64,7 +67,7 @@ async function protectedItem(context: VaultContext): Promise<Resource | undefine
 
 export const protectionCheck: Check<VaultContext> = {
   id: 'vault.protection',
-  title: 'VM actively protected by the vault',
+  title: VAULT_TITLES['vault.protection'],
   async run(context) {
     const item = await protectedItem(context);
     const params = { vmName: context.vm.name };
@@ -90,7 +93,7 @@ function cleanupBackupFix(context: VaultContext): Fix {
 
 export const restorePointsCheck: Check<VaultContext> = {
   id: 'vault.restore-points',
-  title: `restore points under ${MAX_INSTANT_RESTORE_POINTS_PER_VM}; no lock on AzureBackupRG groups`,
+  title: VAULT_TITLES['vault.restore-points'],
   timeoutMs: 5000,
   async run(context) {
     const prefix = `azurebackuprg_${context.vm.name.toLowerCase()}_`;
@@ -121,7 +124,7 @@ function jobsOf(context: VaultContext) {
 
 export const jobsCheck: Check<VaultContext> = {
   id: 'vault.jobs',
-  title: 'jobs in progress and recent failures',
+  title: VAULT_TITLES['vault.jobs'],
   timeoutMs: 5000,
   async run(context) {
     const jobs = await jobsOf(context);
@@ -149,7 +152,7 @@ export const jobsCheck: Check<VaultContext> = {
 
 export const policyCheck: Check<VaultContext> = {
   id: 'vault.policy',
-  title: 'backup policy sane',
+  title: VAULT_TITLES['vault.policy'],
   async run(context) {
     const item = await protectedItem(context);
     const policyId = typeof item?.properties['policyId'] === 'string' ? item.properties['policyId'] : undefined;

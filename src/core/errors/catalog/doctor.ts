@@ -167,4 +167,28 @@ export const doctorErrors = defineErrors({
       ],
     },
   },
+  FileSystemCheckNotRun: {
+    numericCode: 771707,
+    httpStatus: 503,
+    retryable: true,
+    phase: 'agent',
+    en: {
+      title: 'The read-only file-system check could not run',
+      message: 'The doctor could not check the file system on {device} of {vmName} with `{command}`: {reason}. Whether it is clean is unknown, and a file system that is not clean cannot be frozen for a consistent snapshot.',
+      recommendations: [
+        'Install the checker if it is missing: e2fsprogs for ext2/3/4, xfsprogs for XFS.',
+        'Run `{command}` by hand at a quiet moment; it only reads, and a large file system can take minutes.',
+        'If it reports errors, keep {device} unmounted, repair it with `fsck` (`xfs_repair` for XFS), then run `arca doctor` again.',
+      ],
+    },
+    es: {
+      title: 'No se pudo ejecutar la comprobación de solo lectura del sistema de archivos',
+      message: 'El diagnóstico no pudo revisar el sistema de archivos de {device} en {vmName} con `{command}`: {reason}. No se sabe si está limpio, y un sistema de archivos que no lo está no se puede inmovilizar para una instantánea coherente.',
+      recommendations: [
+        'Instale el programa de comprobación si falta: e2fsprogs para ext2/3/4, xfsprogs para XFS.',
+        'Ejecute `{command}` a mano en un momento tranquilo; solo lee, y un sistema de archivos grande puede tardar minutos.',
+        'Si informa de errores, mantenga {device} desmontado, repárelo con `fsck` (`xfs_repair` en XFS) y ejecute `arca doctor` de nuevo.',
+      ],
+    },
+  },
 });

@@ -2,6 +2,7 @@ import type { CatalogEntry } from '../catalog-entry.ts';
 import { accessErrors } from './access.ts';
 import { agentErrors } from './agent.ts';
 import { agentHostErrors } from './agent-host.ts';
+import { agentUpdateErrors } from './agent-update.ts';
 import { apiErrors } from './api.ts';
 import { cliErrors } from './cli.ts';
 import { backupFlowErrors } from './backup-flow.ts';
@@ -41,6 +42,7 @@ const byPhase = {
   ...uploadChannelErrors,
   ...cliErrors,
   ...doctorErrors,
+  ...agentUpdateErrors,
 };
 
 export type CatalogCode = keyof typeof byPhase;
@@ -82,4 +84,5 @@ export const SOURCE_ENTRY_COUNT =
   Object.keys(agentHostErrors).length +
   Object.keys(uploadChannelErrors).length +
   Object.keys(cliErrors).length +
-  Object.keys(doctorErrors).length;
+  Object.keys(doctorErrors).length +
+  Object.keys(agentUpdateErrors).length;

@@ -382,4 +382,94 @@ export const restoreErrors = defineErrors({
       ],
     },
   },
+  UserErrorRestorePointOfAnotherMachine: {
+    numericCode: 770616,
+    httpStatus: 403,
+    retryable: false,
+    phase: 'restore',
+    en: {
+      title: 'Recovery point belongs to another machine',
+      message: 'Machine {machineId} asked to read recovery point {point}, which was backed up from another machine. An agent reads only the points of its own machine, and only while a restore of that point runs on it.',
+      recommendations: [
+        'Check that the agent on this machine was registered with its own credentials (`arca agent register` on each machine, never a copied credentials file).',
+        'Start the restore from the vault with `arca restore --vm VM_NAME --rp RP_ID --type OriginalLocation`; the vault hands the right point to the right machine.',
+        'If the refusal persists, report it with the request id shown here.',
+      ],
+    },
+    es: {
+      title: 'El punto de recuperación pertenece a otra máquina',
+      message: 'La máquina {machineId} pidió leer el punto de recuperación {point}, que se copió desde otra máquina. Un agente solo lee los puntos de su propia máquina, y solo mientras se restaura ese punto en ella.',
+      recommendations: [
+        'Compruebe que el agente de esta máquina se registró con sus propias credenciales (`arca agent register` en cada máquina, nunca un fichero de credenciales copiado).',
+        'Inicie la restauración desde el almacén con `arca restore --vm NOMBRE_VM --rp ID_PUNTO --type OriginalLocation`; el almacén entrega cada punto a su máquina.',
+        'Si el rechazo continúa, infórmelo junto con el id de petición que se muestra aquí.',
+      ],
+    },
+  },
+  RestoreReadNoOpenTask: {
+    numericCode: 770617,
+    httpStatus: 403,
+    retryable: false,
+    phase: 'restore',
+    en: {
+      title: 'No restore of this point is running on the machine',
+      message: 'Machine {machineId} may read recovery point {point} from the vault only while a restore task of that point is pending or running on it, and none is. The task ended, was called off, or was never asked.',
+      recommendations: [
+        'Look at the restore job with `arca jobs list --vm VM_NAME`: a failed or timed-out job closes the reading of its point.',
+        'Start the restore again with `arca restore --vm VM_NAME --rp {point} --type OriginalLocation`.',
+      ],
+    },
+    es: {
+      title: 'No hay ninguna restauración de este punto en curso en la máquina',
+      message: 'La máquina {machineId} solo puede leer del almacén el punto de recuperación {point} mientras una tarea de restauración de ese punto está pendiente o en curso en ella, y no hay ninguna. La tarea terminó, se canceló o nunca se pidió.',
+      recommendations: [
+        'Consulte el trabajo de restauración con `arca jobs list --vm NOMBRE_VM`: un trabajo que falló o agotó su tiempo cierra la lectura de su punto.',
+        'Vuelva a iniciar la restauración con `arca restore --vm NOMBRE_VM --rp {point} --type OriginalLocation`.',
+      ],
+    },
+  },
+  RestoreReadOutsidePoint: {
+    numericCode: 770618,
+    httpStatus: 404,
+    retryable: false,
+    phase: 'restore',
+    en: {
+      title: 'Asked for data the recovery point does not have',
+      message: 'Recovery point {point} has no {what}. A restore reads only the disks of the point and, for each, its chunk list pieces and the chunks at positions inside the disk.',
+      recommendations: [
+        'Check that the agent and its snapshot extension are a version this vault supports (`arca vm show VM_NAME` shows the agent version).',
+        'Start the restore again; if the refusal comes back, report it with the request id shown here.',
+      ],
+    },
+    es: {
+      title: 'Se pidieron datos que el punto de recuperación no tiene',
+      message: 'El punto de recuperación {point} no tiene {what}. Una restauración solo lee los discos del punto y, de cada uno, las piezas de su lista de fragmentos y los fragmentos de posiciones dentro del disco.',
+      recommendations: [
+        'Compruebe que el agente y su extensión de instantáneas son una versión que este almacén admite (`arca vm show NOMBRE_VM` muestra la versión del agente).',
+        'Vuelva a iniciar la restauración; si el rechazo se repite, infórmelo junto con el id de petición que se muestra aquí.',
+      ],
+    },
+  },
+  UserErrorRestoreDiskTooSmall: {
+    numericCode: 770619,
+    httpStatus: 409,
+    retryable: false,
+    phase: 'restore',
+    en: {
+      title: 'Disk on the machine is smaller than the recovery point\'s',
+      message: 'Disk {disk} of {vmName} ({path}) holds {size} bytes, but its copy in recovery point {point} has {pointSize}. A block device cannot be grown by a restore, so nothing was written to it.',
+      recommendations: [
+        'Grow the device (for an LVM volume, `lvextend -L SIZE`) to at least {pointSize} bytes, then run the restore again.',
+        'Or restore only the disks into a storage account with `arca restore --vm {vmName} --rp {point} --type RestoreDisks` and copy them where you need them.',
+      ],
+    },
+    es: {
+      title: 'El disco de la máquina es más pequeño que el del punto de recuperación',
+      message: 'El disco {disk} de {vmName} ({path}) tiene {size} bytes, pero su copia en el punto de recuperación {point} tiene {pointSize}. Una restauración no puede ampliar un dispositivo de bloques, así que no se escribió nada en él.',
+      recommendations: [
+        'Amplíe el dispositivo (para un volumen LVM, `lvextend -L TAMAÑO`) hasta al menos {pointSize} bytes y vuelva a ejecutar la restauración.',
+        'O restaure solo los discos en una cuenta de almacenamiento con `arca restore --vm {vmName} --rp {point} --type RestoreDisks` y cópielos donde los necesite.',
+      ],
+    },
+  },
 });
