@@ -1,4 +1,4 @@
-import { ArcaError } from '../../core/errors/index.ts';
+import { ArcaError, isArcaError } from '../../core/errors/index.ts';
 import { POINT_METADATA } from '../../protocol/index.ts';
 import type { RestorePointLayout } from '../../protocol/upload-channel.ts';
 import type { ChunkIndex, ChunkLocation } from '../../storage/index/chunk-index.ts';
@@ -107,9 +107,19 @@ export class RestorePointReader {
   }
 
   async #sealed(id: string): Promise<SealedChunkAnswer> {
-    const location = await this.#locate(id);
+    let location = await this.#locate(id);
     const repo = await this.#repo();
-    const sealed = await repo.store.get(packKey(location.packId), { range: { offset: location.offset, length: location.length } });
+    const read = (at: ChunkLocation) => repo.store.get(packKey(at.packId), { range: { offset: at.offset, length: at.length } });
+    let sealed: Uint8Array;
+    try {
+      sealed = await read(location);
+    } catch (error) {
+      // The pack went since the index was loaded: a prune deleted it, after copying what is still needed.
+      if (!(isArcaError(error) && error.code === 'RepositoryBlobNotFound')) throw error;
+      this.#index = this.#loadIndex();
+      location = await this.#locate(id);
+      sealed = await read(location);
+    }
     return { id, sealed, flags: location.flags, rawLength: location.rawLength };
   }
 

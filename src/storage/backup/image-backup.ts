@@ -65,11 +65,17 @@ async function previousDisks(repo: Repository, paths: readonly string[], signal?
   return found;
 }
 
-/** Chunks in packs that a prune has marked for deletion: stored again rather than referenced. */
+/**
+ * Chunks whose only copies sit in packs a prune has marked for deletion: stored again rather than
+ * referenced. A chunk prune copied out of a marked pack (repacking) is held elsewhere too: the index
+ * is told to send readers to that copy, and the chunk stays reusable.
+ */
 async function excludedChunks(repo: Repository, index: ChunkIndex): Promise<Set<string>> {
+  const marked = new Set((await pruneMarks(repo)).flatMap((m) => m.packs));
+  index.avoid(marked);
   const excluded = new Set<string>();
-  for (const mark of await pruneMarks(repo)) {
-    for (const packId of mark.packs) for (const entry of index.packEntries(packId) ?? []) excluded.add(hex(entry.id));
+  for (const packId of marked) {
+    for (const entry of index.packEntries(packId) ?? []) if (!index.heldOutside(hex(entry.id), marked)) excluded.add(hex(entry.id));
   }
   return excluded;
 }

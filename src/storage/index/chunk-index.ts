@@ -12,10 +12,14 @@ export interface ChunkLocation {
 
 /**
  * Where each chunk is stored, keyed by the chunk id in hex. A chunk may sit in several packs (two
- * backups raced to upload it); the index keeps the first location it learns and counts the rest.
+ * backups raced to upload it, or prune copied it out of a pack it is about to delete): `get` gives
+ * one location, `locations` all of them, and `avoid` makes `get` prefer packs outside a set (those
+ * prune has marked), so that a reader is not sent to a pack about to go while a copy exists.
  */
 export class ChunkIndex {
   readonly #chunks = new Map<string, ChunkLocation>();
+  /** Further locations of the chunks stored more than once; rare, so kept apart. */
+  readonly #others = new Map<string, ChunkLocation[]>();
   readonly #packs = new Map<string, PackEntry[]>();
   /** Index files the listing came from, so prune can replace them. */
   readonly files = new Set<string>();
@@ -27,8 +31,15 @@ export class ChunkIndex {
     this.#packs.set(packId, [...listing.entries]);
     for (const entry of listing.entries) {
       const id = hex(entry.id);
-      if (this.#chunks.has(id)) this.duplicates++;
-      else this.#chunks.set(id, { packId, offset: entry.offset, length: entry.length, rawLength: entry.rawLength, flags: entry.flags });
+      const location = { packId, offset: entry.offset, length: entry.length, rawLength: entry.rawLength, flags: entry.flags };
+      if (!this.#chunks.has(id)) {
+        this.#chunks.set(id, location);
+        continue;
+      }
+      this.duplicates++;
+      const others = this.#others.get(id);
+      if (others) others.push(location);
+      else this.#others.set(id, [location]);
     }
   }
 
@@ -38,6 +49,30 @@ export class ChunkIndex {
 
   get(id: string): ChunkLocation | undefined {
     return this.#chunks.get(id);
+  }
+
+  /** Every location of a chunk, the preferred one first. */
+  locations(id: string): readonly ChunkLocation[] {
+    const first = this.#chunks.get(id);
+    return first ? [first, ...(this.#others.get(id) ?? [])] : [];
+  }
+
+  /** True when some copy of the chunk lies in a pack outside `packs`. */
+  heldOutside(id: string, packs: ReadonlySet<string>): boolean {
+    return this.locations(id).some((l) => !packs.has(l.packId));
+  }
+
+  /** Makes `get` answer with a location outside `packs` wherever the chunk has one. */
+  avoid(packs: ReadonlySet<string>): void {
+    if (packs.size === 0) return;
+    for (const [id, others] of this.#others) {
+      const first = this.#chunks.get(id) as ChunkLocation;
+      if (!packs.has(first.packId)) continue;
+      const better = others.findIndex((l) => !packs.has(l.packId));
+      if (better < 0) continue;
+      this.#chunks.set(id, others[better] as ChunkLocation);
+      others[better] = first;
+    }
   }
 
   hasPack(packId: string): boolean {

@@ -7,27 +7,48 @@ import type { ChunkWorkerPool } from '../workers/worker-pool.ts';
 import { backupsInflight, pruneMarks, removeInflight, removePruneMark, takePruneLease, writePruneMark, type PruneMark } from './activity.ts';
 import { liveChunks, type LiveSet } from './live-chunks.ts';
 import { readPackTable } from './pack-table.ts';
+import { chooseRepack, repackPacks, type PackUse } from './repack.ts';
 
 export interface PruneOptions {
   /** Packs younger than this are never marked: they may belong to a backup that has not written its index yet. */
   readonly graceMs?: number;
   readonly dryRun?: boolean;
+  /**
+   * Rewrite a partly used pack once this share (0 to 1) of its bytes is chunks no point needs: its
+   * needed chunks are copied into new packs and the old pack is marked like an unused one. Default
+   * 0.1; 1 or more turns repacking off.
+   */
+  readonly repackUnused?: number;
+  /** Also combine packs smaller than half the target size (default false). */
+  readonly repackSmall?: boolean;
   readonly signal?: AbortSignal;
+  /** Bytes of old packs read while repacking, of the total to read. */
+  readonly onProgress?: (bytesDone: number, bytesTotal: number) => void;
 }
 
 export interface PruneReport {
   readonly points: number;
   readonly packsTotal: number;
+  /** Packs marked for deletion by this run: unused ones and repacked ones. */
   readonly packsMarked: number;
+  /** Of those, packs whose still-needed chunks were copied into new packs first. */
+  readonly packsRepacked: number;
+  /** New packs written by repacking, and their bytes. */
+  readonly packsWritten: number;
+  readonly bytesWritten: number;
+  /** Repack candidates left whole because a chunk in them failed authentication: run verify. */
+  readonly damagedPacks: readonly string[];
   readonly packsDeleted: number;
+  /** Bytes of the packs deleted (before subtracting bytesWritten). */
   readonly bytesFreed: number;
   /** Marks whose packs wait for backups that started before the mark to finish. */
   readonly waiting: readonly { mark: string; backups: readonly string[] }[];
-  /** Packs that mix needed and unneeded chunks; they stay whole (repacking them is not done yet). */
+  /** Packs that mix needed and unneeded chunks and were left whole (below the repack threshold). */
   readonly partlyUsedPacks: number;
 }
 
 export const DEFAULT_GRACE_MS = 10 * 60_000;
+export const DEFAULT_REPACK_UNUSED = 0.1;
 /** A backup that started this soon after a mark may have read the marks before the mark was stored. */
 const MARK_SAFETY_MS = 2 * 60_000;
 
@@ -58,22 +79,21 @@ async function readState(repo: Repository, pool: ChunkWorkerPool, signal?: Abort
 
 /**
  * Removes packs no recovery point needs, in two phases so that it never deletes what a running
- * backup may still reference. Phase one marks unused packs (`prune/<id>`); backups that start later
- * treat marked packs as gone. Phase two deletes a mark's packs once no backup that started before the
- * mark is running, judged *before* the needed chunks are read again, so that every point written by
- * such a backup is counted. It writes an index without the packs, removes the index files it
- * replaced, then the packs, then the mark: a crash between steps leaves duplicates or unreferenced
- * files, never a reference to something missing. One prune runs at a time.
+ * backup may still reference. Phase one copies the needed chunks of packs that are mostly waste
+ * into new, indexed packs (repack.ts), then marks those packs and the unused ones (`prune/<id>`);
+ * backups that start later treat marked packs as gone, except for chunks copied elsewhere. Phase
+ * two deletes a mark's packs once no backup that started before the mark is running, judged
+ * *before* the needed chunks are read again, so that every point written by such a backup is
+ * counted. It writes an index without the packs, removes the index files it replaced, then the
+ * packs, then the mark: a crash between steps leaves duplicates or unreferenced files, never a
+ * reference to something missing. One prune runs at a time.
  */
 export async function pruneRepository(repo: Repository, pool: ChunkWorkerPool, options: PruneOptions = {}): Promise<PruneReport> {
   const signal = options.signal;
   const lease = options.dryRun ? undefined : await takePruneLease(repo);
   try {
-    const marking = await readState(repo, pool, signal);
-    const { packs: candidates, partlyUsedPacks } = await unusedPacks(repo, marking, options.graceMs ?? DEFAULT_GRACE_MS, signal);
-    const summary = { points: marking.live.points.length, packsTotal: marking.stored.size, packsMarked: candidates.length, partlyUsedPacks };
+    const summary = await markPhase(repo, pool, await readState(repo, pool, signal), options);
     if (options.dryRun) return { ...summary, packsDeleted: 0, bytesFreed: 0, waiting: [] };
-    if (candidates.length > 0) await writePruneMark(repo, candidates);
 
     const { live: running, stale } = await backupsInflight(repo);
     // Dead backups lose their markers before any data goes: were one alive after all, it will find its
@@ -95,13 +115,46 @@ export async function pruneRepository(repo: Repository, pool: ChunkWorkerPool, o
   }
 }
 
-/** Packs with no needed chunk, old enough, and not written by a backup still running. */
-async function unusedPacks(repo: Repository, state: State, graceMs: number, signal?: AbortSignal): Promise<{ packs: string[]; partlyUsedPacks: number }> {
+type MarkSummary = Omit<PruneReport, 'packsDeleted' | 'bytesFreed' | 'waiting'>;
+
+const partlyUsed = (packs: readonly PackUse[]): number => packs.filter((u) => u.needed.length < u.entries.length).length;
+
+/** Phase one: repacks what the policy picks, then marks the repacked and the unused packs (only says so in a dry run). */
+async function markPhase(repo: Repository, pool: ChunkWorkerPool, state: State, options: PruneOptions): Promise<MarkSummary> {
+  const { signal, onProgress } = options;
+  const { packs: unused, uses, alreadyMarked } = await classifyPacks(repo, state, options.graceMs ?? DEFAULT_GRACE_MS, signal);
+  const policy = { unusedShare: options.repackUnused ?? DEFAULT_REPACK_UNUSED, small: options.repackSmall === true, packTargetSize: repo.config.packTargetSize };
+  const chosen = chooseRepack(uses, policy);
+  const base = { points: state.live.points.length, packsTotal: state.stored.size };
+  if (options.dryRun) {
+    return { ...base, packsMarked: unused.length + chosen.length, packsRepacked: chosen.length, packsWritten: 0, bytesWritten: 0, damagedPacks: [], partlyUsedPacks: partlyUsed(uses) - partlyUsed(chosen) };
+  }
+  // The copies are indexed before the mark exists: a backup that sees the mark finds them.
+  const leaving = new Set([...unused, ...chosen.map((u) => u.packId), ...alreadyMarked]);
+  const repacked = await repackPacks({ repo, pool, index: state.index, leaving, ...(signal ? { signal } : {}), ...(onProgress ? { onProgress } : {}) }, chosen);
+  const candidates = [...unused, ...repacked.packs];
+  if (candidates.length > 0) await writePruneMark(repo, candidates);
+  return {
+    ...base,
+    packsMarked: candidates.length,
+    packsRepacked: repacked.packs.length,
+    packsWritten: repacked.packsWritten,
+    bytesWritten: repacked.bytesWritten,
+    damagedPacks: repacked.damaged,
+    partlyUsedPacks: partlyUsed(uses) - partlyUsed(chosen.filter((u) => repacked.packs.includes(u.packId))),
+  };
+}
+
+/**
+ * Among the packs old enough and not written by a backup still running: those with no needed chunk,
+ * and the indexed ones with some (which repacking may rewrite).
+ */
+async function classifyPacks(repo: Repository, state: State, graceMs: number, signal?: AbortSignal): Promise<{ packs: string[]; uses: PackUse[]; alreadyMarked: Set<string> }> {
   const now = repo.clock.now().getTime();
   const { live: running } = await backupsInflight(repo);
   const oldestRunning = Math.min(...running.map((m) => Date.parse(m.startedAt)));
   const alreadyMarked = new Set((await pruneMarks(repo)).flatMap((m) => m.packs));
-  let partlyUsedPacks = 0;
+  const uses: PackUse[] = [];
   const packs: string[] = [];
   for (const [packId, info] of state.stored) {
     const written = info.modified?.getTime();
@@ -113,11 +166,12 @@ async function unusedPacks(repo: Repository, state: State, graceMs: number, sign
     if (!entries) continue;
     // In a pack the index does not list, a needed chunk counts only when no indexed pack has it
     // (a killed backup's pack whose chunks the next backup stored again is plain waste).
-    const used = entries.filter((e) => state.live.chunks.has(hex(e.id)) && (indexed !== undefined || !state.index.has(hex(e.id)))).length;
-    if (used === 0) packs.push(packId);
-    else if (used < entries.length) partlyUsedPacks++;
+    const needed = entries.filter((e) => state.live.chunks.has(hex(e.id)) && (indexed !== undefined || !state.index.has(hex(e.id))));
+    if (needed.length === 0) packs.push(packId);
+    // An unindexed pack holding needed chunks stays as it is: verify --rebuild-index brings it back.
+    else if (indexed) uses.push({ packId, size: info.size, entries, needed });
   }
-  return { packs, partlyUsedPacks };
+  return { packs, uses, alreadyMarked };
 }
 
 /** Phase two for the marks whose wait is over, against needed chunks read after that wait ended. */

@@ -5,6 +5,7 @@
 export const LAYOUT = {
   config: 'config',
   keys: 'keys/',
+  keyRemovals: 'keys-removing/',
   data: 'data/',
   index: 'index/',
   points: 'points/',
@@ -19,6 +20,7 @@ export const packKey = (packId: string): string => `${LAYOUT.data}${packId.slice
 export const indexKey = (name: string): string => `${LAYOUT.index}${name}`;
 export const pointKey = (id: string): string => `${LAYOUT.points}${id}`;
 export const keyFileKey = (id: string): string => `${LAYOUT.keys}${id}`;
+export const keyRemovalKey = (id: string): string => `${LAYOUT.keyRemovals}${id}`;
 export const inflightKey = (id: string): string => `${LAYOUT.inflight}${id}`;
 export const pruneKey = (id: string): string => `${LAYOUT.prune}${id}`;
 

@@ -8,7 +8,7 @@ import { compress, decompress } from '../compression.ts';
 import { newConfig, SUPPORTED_VERSIONS, type RepositoryConfig } from './config.ts';
 import { isKeyFile, unwrapMasterKey, wrapMasterKey, type KeyFile } from './key-file.ts';
 import { DEFAULT_SCRYPT, type ScryptParams } from './passphrase-kdf.ts';
-import { hex, keyFileKey, LAYOUT, nameOf } from './layout.ts';
+import { hex, keyFileKey, keyRemovalKey, LAYOUT, nameOf } from './layout.ts';
 
 export interface InitOptions {
   readonly passphrase: string;
@@ -16,6 +16,9 @@ export interface InitOptions {
   readonly scrypt?: ScryptParams;
   readonly config?: Partial<Pick<RepositoryConfig, 'imageChunkSize' | 'packTargetSize' | 'zstdLevel'>>;
 }
+
+/** A removal's note older than this is taken as left by a removal that was killed. */
+const KEY_REMOVAL_STALE_MS = 60 * 60_000;
 
 const json = { encode: (v: unknown) => new TextEncoder().encode(JSON.stringify(v)), decode: (b: Uint8Array) => JSON.parse(new TextDecoder().decode(b)) as unknown };
 
@@ -130,18 +133,60 @@ export class Repository {
   async listKeys(): Promise<{ id: string; created: string }[]> {
     const out: { id: string; created: string }[] = [];
     for await (const info of this.store.list(LAYOUT.keys)) {
-      const file = json.decode(await this.store.get(info.key)) as KeyFile;
+      let bytes: Uint8Array;
+      try {
+        bytes = await this.store.get(info.key);
+      } catch (error) {
+        // Removed between list and get by a concurrent `key remove`.
+        if (isArcaError(error) && error.code === 'RepositoryBlobNotFound') continue;
+        throw error;
+      }
+      const file = json.decode(bytes) as KeyFile;
       out.push({ id: nameOf(info.key), created: file.created });
     }
     return out;
   }
 
-  /** Removes a key file, refusing to remove the last one (that would lock everyone out). */
+  /**
+   * Removes a key file, refusing to remove the last one (that would lock everyone out), also when
+   * several removals race. Each removal first notes itself in `keys-removing/<id>` (an atomic put),
+   * then lists keys and notes again, and deletes its key only when some key is neither gone nor
+   * being removed. Of racing removals, the one that noted itself last sees every other note, so at
+   * least one key always stays; racing removals may all refuse, and can be run again. The note goes
+   * after the key file. A note older than an hour is taken as left by a killed removal.
+   */
   async removeKey(id: string): Promise<void> {
     const keys = await this.listKeys();
     if (!keys.some((k) => k.id === id)) throw new ArcaError('RepositoryBlobNotFound', { key: keyFileKey(id) });
     if (keys.length <= 1) throw new ArcaError('UserErrorInvalidArgument', { name: 'key', reason: 'it is the only key of the repository' });
-    await this.store.delete(keyFileKey(id));
+    await this.#removals(true);
+    try {
+      await this.store.put(keyRemovalKey(id), new Uint8Array(), { ifNotExists: true });
+    } catch (error) {
+      if (isArcaError(error) && error.code === 'RepositoryBlobExists') throw new ArcaError('RepositoryKeyRemovalConflict', { key: id, removing: id }, { cause: error });
+      throw error;
+    }
+    try {
+      const removing = await this.#removals();
+      const staying = (await this.listKeys()).filter((k) => !removing.has(k.id));
+      if (staying.length === 0) throw new ArcaError('RepositoryKeyRemovalConflict', { key: id, removing: [...removing].filter((r) => r !== id).join(', ') });
+      await this.store.delete(keyFileKey(id));
+    } finally {
+      await this.store.delete(keyRemovalKey(id));
+    }
+  }
+
+  /** Keys noted as being removed; notes old enough to be taken as left by a killed removal are left out (and deleted, with `clear`). */
+  async #removals(clear = false): Promise<Set<string>> {
+    const since = this.clock.now().getTime() - KEY_REMOVAL_STALE_MS;
+    const out = new Set<string>();
+    const stale: string[] = [];
+    for await (const info of this.store.list(LAYOUT.keyRemovals)) {
+      if (info.modified === undefined || info.modified.getTime() > since) out.add(nameOf(info.key));
+      else stale.push(info.key);
+    }
+    if (clear) for (const key of stale) await this.store.delete(key);
+    return out;
   }
 
   sealObject(key: string, value: unknown): Uint8Array {

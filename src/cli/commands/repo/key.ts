@@ -31,7 +31,7 @@ export function keyCommand(): Command {
     });
 
   repoOption(key.command('remove'))
-    .description('remove a key file; the last one cannot be removed')
+    .description('remove a key file; the last one cannot be removed, also when removals run at the same time')
     .argument('<id>', 'key id from `arca repo key list`')
     .action(async function (this: Command, id: string, opts: { repo: string }) {
       const out = outputContext(this);

@@ -196,4 +196,26 @@ export const repositoryOperationErrors = defineErrors({
       ],
     },
   },
+  RepositoryKeyRemovalConflict: {
+    numericCode: 770822,
+    httpStatus: 409,
+    retryable: true,
+    phase: 'transfer',
+    en: {
+      title: 'Key removal refused while other keys are being removed',
+      message: 'Key {key} was not removed: other removals running at the same time ({removing}) could leave the repository with no key at all.',
+      recommendations: [
+        'Run `arca repo key list --repo LOCATION` once the other removals have finished, then remove the key again if it is still needed.',
+        'A removal that was killed leaves its note for an hour; after that it no longer holds other removals back.',
+      ],
+    },
+    es: {
+      title: 'Eliminación de clave rechazada mientras se eliminan otras',
+      message: 'No se eliminó la clave {key}: otras eliminaciones en curso al mismo tiempo ({removing}) podrían dejar el repositorio sin ninguna clave.',
+      recommendations: [
+        'Cuando terminen las otras eliminaciones, ejecute `arca repo key list --repo UBICACIÓN` y vuelva a eliminar la clave si aún hace falta.',
+        'Una eliminación interrumpida deja su aviso durante una hora; pasado ese tiempo ya no bloquea a las demás.',
+      ],
+    },
+  },
 });
