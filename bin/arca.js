@@ -10,15 +10,15 @@ if (major < 24) {
   process.exit(2);
 }
 
-// A restore allocates and frees buffers of several MiB on three threads. By default glibc returns
-// such blocks to the kernel and maps them again, a page fault per 4 KiB each time; keeping them in
-// the heap cuts a restore's system time by about a third. glibc reads these settings only at
-// start-up, so a restore replaces itself once with them set. A backup reuses a bounded pool of
-// buffers and gains nothing from it, so it does not pay for a second start of Node.
+// Commands that move disk data allocate and free buffers of several MiB on three threads (reads,
+// compressed and sealed chunks, restored blocks). By default glibc returns such blocks to the kernel
+// and maps them again, a page fault per 4 KiB each time; keeping them in the heap cuts the system
+// time of a restore by about a third and of an incremental backup by about 40 %. glibc reads these
+// settings only at start-up, so those commands replace themselves once with them set.
+const DATA_PATH_COMMANDS = new Set(['repo']);
 if (
   process.platform === 'linux' &&
-  process.argv[2] === 'repo' &&
-  process.argv[3] === 'restore-image' &&
+  DATA_PATH_COMMANDS.has(process.argv[2] ?? '') &&
   process.env['MALLOC_MMAP_THRESHOLD_'] === undefined &&
   typeof process.execve === 'function'
 ) {
