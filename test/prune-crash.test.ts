@@ -1,12 +1,11 @@
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
-import { once } from 'node:events';
 import { copyFile, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { mutateImage, pseudoRandom, sha256File, writeImage } from '../src/storage/testing/fixtures.ts';
-import { ARCA_BIN, runArca } from './support/arca-process.ts';
+import { runArca } from './support/arca-process.ts';
+import { assertRepositoryVerifies, runArcaKilledAfter } from './support/killed-run.ts';
 
 /**
  * Kills a real `arca repo prune` with SIGKILL at random moments while it repacks partly used packs
@@ -82,18 +81,10 @@ describe(`arca repo prune killed with SIGKILL while repacking (${ITERATIONS} tim
   for (let i = 0; i < ITERATIONS; i++) {
     it(`iteration ${i + 1}: a killed prune leaves every point restorable and the next prune finishes`, async () => {
       await makeGarbage(700 + i);
-      const child = spawn(process.execPath, [ARCA_BIN, 'repo', 'prune', '--repo', repo, '--grace', '0'], { env: { ...process.env, ...PASS }, stdio: 'ignore' });
-      const exited = once(child, 'exit') as Promise<[number | null, NodeJS.Signals | null]>;
       const fraction = new DataView(schedule.buffer).getUint32(i * 4, true) / 2 ** 32;
       // The first third of a run is start-up and reading the repository: most kills land in the repack and the sweep.
-      const killAt = setTimeout(() => child.kill('SIGKILL'), Math.floor((0.3 + 0.7 * fraction) * fullRunMs));
-      const [, signal] = await exited;
-      clearTimeout(killAt);
-      if (signal === 'SIGKILL') killedMidRun++;
-
-      const verify = await runArca(['repo', 'verify', '--repo', repo, '-o', 'json'], PASS);
-      assert.equal(verify.code, 0, `verify after the kill: ${verify.stderr}`);
-      assert.deepEqual((JSON.parse(verify.stdout) as { problems: unknown[] }).problems, []);
+      if (await runArcaKilledAfter(['repo', 'prune', '--repo', repo, '--grace', '0'], PASS, Math.floor((0.3 + 0.7 * fraction) * fullRunMs))) killedMidRun++;
+      await assertRepositoryVerifies(repo, PASS, 'after the kill');
       for (const [n, point] of points.entries()) {
         const target = join(dir, `restored-${i}-${n}.img`);
         const restore = await runArca(['repo', 'restore-image', '--repo', repo, '--point', point.id, '--to', target], PASS);

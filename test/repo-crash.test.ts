@@ -1,12 +1,11 @@
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
-import { once } from 'node:events';
 import { mkdtemp, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { mutateImage, pseudoRandom, sha256File, writeImage } from '../src/storage/testing/fixtures.ts';
-import { ARCA_BIN, runArca } from './support/arca-process.ts';
+import { runArca } from './support/arca-process.ts';
+import { assertRepositoryVerifies, runArcaKilledAfter } from './support/killed-run.ts';
 
 /**
  * Kills a real `arca repo backup-image` with SIGKILL at random moments and checks, each time, that
@@ -50,21 +49,10 @@ describe(`arca repo backup-image killed with SIGKILL (${ITERATIONS} times)`, () 
   for (let i = 0; i < ITERATIONS; i++) {
     it(`iteration ${i + 1}: a kill leaves the repository consistent and the next backup completes`, async () => {
       await mutateImage(image, 500 + i, 6, 256 * 1024);
-      const child = spawn(process.execPath, [ARCA_BIN, 'repo', 'backup-image', '--repo', repo, '--no-skip-unchanged', image], {
-        env: { ...process.env, ...PASS },
-        stdio: 'ignore',
-      });
-      const exited = once(child, 'exit') as Promise<[number | null, NodeJS.Signals | null]>;
       // A kill moment spread over the whole run, start-up included, drawn from a fixed seed.
       const fraction = new DataView(schedule.buffer).getUint32(i * 4, true) / 2 ** 32;
-      const killAt = setTimeout(() => child.kill('SIGKILL'), Math.floor(fraction * fullRunMs));
-      const [, signal] = await exited;
-      clearTimeout(killAt);
-      if (signal === 'SIGKILL') killedMidRun++;
-
-      const verify = await runArca(['repo', 'verify', '--repo', repo, '-o', 'json'], PASS);
-      assert.equal(verify.code, 0, `verify after the kill: ${verify.stderr}`);
-      assert.deepEqual((JSON.parse(verify.stdout) as { problems: unknown[] }).problems, []);
+      if (await runArcaKilledAfter(['repo', 'backup-image', '--repo', repo, '--no-skip-unchanged', image], PASS, Math.floor(fraction * fullRunMs))) killedMidRun++;
+      await assertRepositoryVerifies(repo, PASS, 'after the kill');
 
       const packsBefore = await files(join(repo, 'data'));
       const next = await runArca(['repo', 'backup-image', '--repo', repo, '--no-skip-unchanged', image, '-o', 'json'], PASS);
