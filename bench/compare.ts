@@ -67,6 +67,7 @@ export function goals(results: BenchResults): Goal[] {
     check('incremental backup throughput ≥ 3× restic', restic?.incremental.speed, (v) => v >= 3, times, both),
     check('restore throughput ≥ 2× restic', restic?.restore.speed, (v) => v >= 2, times, both),
     check('stored bytes ≤ 1.05× restic', restic?.storedBytes, (v) => v <= 1.05, times, both),
+    check('unchanged-data path (read + hash) ≥ 1.5× sha256sum', results.unchangedData?.speed, (v) => v >= 1.5, times, 'arca and sha256sum'),
     check('Arca peak RSS ≤ 256 MiB', arca ? maxRss(arca) : null, (v) => v <= 256, (v) => `${v.toFixed(0)} MiB`, 'arca and GNU time'),
   ];
 }

@@ -76,6 +76,18 @@ function storageSection(r: BenchResults, all: Partial<Record<'restic' | 'borg', 
   ];
 }
 
+function unchangedSection(r: BenchResults): string[] {
+  const u = r.unchangedData;
+  if (!u) return [];
+  return [
+    '',
+    'Unchanged data (the image read and hashed again, nothing new to store; page cache warm)',
+    `  arca backup-image: ${u.arca.seconds.toFixed(2)} s, ${u.arca.mbps.toFixed(0)} MB/s`,
+    `  sha256sum:         ${u.sha256sum.seconds.toFixed(2)} s, ${u.sha256sum.mbps.toFixed(0)} MB/s`,
+    `  Arca vs sha256sum: ${u.speed.toFixed(2)}× (sha256sum seconds / Arca seconds)`,
+  ];
+}
+
 function toolsSection(r: BenchResults): string[] {
   const lines = ['', 'Tools (default settings)'];
   for (const name of toolNames(r)) lines.push(`  ${r.tools[name]?.version.split('\n')[0]}: ${r.tools[name]?.settings}`);
@@ -87,7 +99,7 @@ export function humanReport(r: BenchResults): string {
   const all = ratios(r);
   const lines = [...preamble(r)];
   for (const phase of PHASES) lines.push(...phaseSection(r, phase, all));
-  lines.push(...storageSection(r, all), ...toolsSection(r), '', 'Goals (from the issue)');
+  lines.push(...storageSection(r, all), ...unchangedSection(r), ...toolsSection(r), '', 'Goals (from the issue)');
   for (const g of goals(r)) lines.push(`  ${g.status.padEnd(4)}  ${g.goal}: ${g.measured}`);
   if (r.kept) lines.push('', `Work folder kept: ${r.workDir}`);
   return lines.join('\n') + '\n';

@@ -42,9 +42,21 @@ export interface ImageInfo {
   sha256: string;
 }
 
+/**
+ * Arca's unchanged-data path: a backup of the image read and hashed again with nothing new in it,
+ * beside one `sha256sum` over the same file, both with the image in the page cache.
+ */
+export interface UnchangedDataResult {
+  arca: PhaseResult;
+  sha256sum: PhaseResult;
+  /** sha256sum's wall seconds / Arca's (> 1 = Arca faster). */
+  speed: number;
+}
+
 export interface BenchResults {
   sizeBytes: number;
   tools: Partial<Record<ToolName, ToolResult>>;
+  unchangedData?: UnchangedDataResult;
   skipped: Partial<Record<ToolName, string>>;
   image: ImageInfo;
   machine: Machine;

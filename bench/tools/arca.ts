@@ -62,6 +62,10 @@ export function arcaTool(context: ToolContext): BenchTool {
       latest = report.id;
       return { result, details: { ...report } };
     },
+    async rereadBackup() {
+      const result = await runMeasured(process.execPath, arca('backup-image', [context.imagePath, '--no-skip-unchanged', '-o', 'json']), { env });
+      return { result, details: { ...parseBackupReport(result.stdout) } };
+    },
     async restore(targetDir) {
       if (latest === undefined) throw new Error('arca restore asked for before any backup');
       const restoredFile = join(targetDir, 'disk0.img');

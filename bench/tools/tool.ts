@@ -43,4 +43,9 @@ export interface BenchTool {
   backup(phase: BackupPhase): Promise<BackupRun>;
   /** Restores the latest backup (the incremental one) into `targetDir`. */
   restore(targetDir: string): Promise<RestoreRun>;
+  /**
+   * Backs up the same image again, reading and hashing all of it although nothing in it is new
+   * (Arca only: its unchanged-data path, against sha256sum). Runs after the restores.
+   */
+  rereadBackup?(): Promise<BackupRun>;
 }
