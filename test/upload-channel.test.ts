@@ -23,6 +23,8 @@ import { httpsRequest } from './support/https-client.ts';
 import { UploadChannelServer, type ChannelMachine } from './support/upload-channel-server.ts';
 
 const NODE = process.execPath;
+/** The repository point the restoring machine's task names (it need not exist: nothing reads it). */
+const RESTORED_POINT = '20261122-000000-0000beef';
 const hex64 = () => randomBytes(32).toString('hex');
 const packName = () => {
   const id = hex64();
@@ -44,13 +46,17 @@ describe('the upload channel: a machine writes its backup into the vault over HT
   let a: ChannelMachine;
   let b: ChannelMachine;
   let closed: ChannelMachine;
+  let restoring: ChannelMachine;
   let asA: BlobStore & { close(): void };
+  /** A restore read of `pointId`'s layout with `machine`'s Agent token. */
+  const read = (machine: ChannelMachine, pointId: string) =>
+    httpsRequest('GET', `${server.url}/arca/agent/machines/${machine.machineId}/repository/restore-points/${pointId}?api-version=${AGENT_API_VERSION}`, server.ca, { authorization: `Bearer ${machine.token}` });
 
   before(async () => {
     dir = await mkdtemp(join(tmpdir(), 'arca-upload-'));
     vault = await Repository.init(new LocalFsBlobStore(join(dir, 'repository')), { passphrase: TEST_PASSPHRASE, clock: systemClock, scrypt: TEST_SCRYPT });
-    server = await UploadChannelServer.start({ store: vault.store, repository: vault, machines: [{ open: true }, { open: true }, { open: false }] });
-    [a, b, closed] = server.machines as [ChannelMachine, ChannelMachine, ChannelMachine];
+    server = await UploadChannelServer.start({ store: vault.store, repository: vault, machines: [{ open: true }, { open: true }, { open: false }, { open: false, restoring: RESTORED_POINT }] });
+    [a, b, closed, restoring] = server.machines as [ChannelMachine, ChannelMachine, ChannelMachine, ChannelMachine];
     asA = server.client(a);
   });
   after(async () => {
@@ -126,6 +132,31 @@ describe('the upload channel: a machine writes its backup into the vault over HT
     } finally {
       asBOnA.close();
     }
+  });
+
+  it('gives a machine whose only open task is a restore the keys and nothing else', async () => {
+    const keys = await httpsRequest('GET', `${server.url}${UPLOAD_PATHS.keys(restoring.machineId)}?api-version=${AGENT_API_VERSION}`, server.ca, { authorization: `Bearer ${restoring.token}` });
+    assert.equal(keys.status, 200, keys.body);
+    const own = server.client(restoring);
+    try {
+      await rejectsWithCode(own.put(packName(), new Uint8Array([1]), { ifNotExists: true }), 'UploadChannelNoOpenTask', 'a put');
+      await rejectsWithCode(collectKeys(own, 'index/'), 'UploadChannelNoOpenTask', 'a list');
+      await rejectsWithCode(own.delete(`inflight/${hex64()}`), 'UploadChannelNoOpenTask', 'a delete');
+      await rejectsWithCode(own.get('config'), 'UploadChannelNoOpenTask', 'a raw read');
+    } finally {
+      own.close();
+    }
+  });
+
+  it('looks a point up for a restore read only while a restore of that very point is open', async () => {
+    // No point of these ids exists: the answer must not tell (no RecoveryPointNotFound), only that no restore of it runs.
+    for (const [machine, pointId] of [[restoring, '20261122-000000-00000001'], [a, RESTORED_POINT], [closed, '20261122-000000-00000002']] as const) {
+      const answer = await read(machine, pointId);
+      assert.equal(answer.status, 403, answer.body);
+      assert.equal(answer.json<{ error: { code: string } }>().error.code, 'RestoreReadNoOpenTask');
+    }
+    const ofTask = await read(restoring, RESTORED_POINT);
+    assert.equal(ofTask.json<{ error: { code: string } }>().error.code, 'RecoveryPointNotFound', 'with the task open, the point is looked up');
   });
 
   it('gives no keys and takes no writes while the machine has no open snapshot task', async () => {

@@ -42,18 +42,29 @@ function parseBody(text: string, method: string, url: URL, status: number): unkn
   }
 }
 
+/** A body sent as its bytes (an archive), not as JSON. */
+export interface RawBody {
+  readonly bytes: Uint8Array;
+  readonly contentType: string;
+}
+
+export const rawBody = (bytes: Uint8Array, contentType: string): RawBody => ({ bytes, contentType });
+
+const isRawBody = (body: unknown): body is RawBody => typeof body === 'object' && body !== null && (body as RawBody).bytes instanceof Uint8Array && typeof (body as RawBody).contentType === 'string';
+
 /**
  * One HTTPS call. 2xx answers resolve; every other answer throws the ArcaError of its ARM error
  * envelope, so callers see the vault's catalog code, localized, with its steps.
  */
 export async function send(connection: Connection, method: string, target: string | URL, body?: unknown, timeoutMs = 60_000): Promise<HttpResponse> {
   const url = new URL(target, connection.server);
-  const payload = body === undefined ? undefined : JSON.stringify(body);
+  const raw = isRawBody(body) ? body : undefined;
+  const payload = raw ? raw.bytes : body === undefined ? undefined : JSON.stringify(body);
   const headers: Record<string, string> = {
     authorization: `Bearer ${await connection.token()}`,
     'accept-language': connection.language,
     accept: 'application/json',
-    ...(payload === undefined ? {} : { 'content-type': 'application/json' }),
+    ...(payload === undefined ? {} : { 'content-type': raw?.contentType ?? 'application/json' }),
   };
   const answer = await new Promise<{ status: number; headers: Record<string, string | undefined>; text: string }>((resolve, reject) => {
     const req = request(url, { method, ca: connection.ca, headers, timeout: timeoutMs }, (res) => {

@@ -73,4 +73,17 @@ describe('agent protocol validation', () => {
     if (task) (task as { state: string }).state = 'paused';
     assert.throws(() => parseGoalState(broken), refused(/extensions\[0\]\.settings\.tasks\[0\]\.state/));
   });
+
+  it('drops a malformed agent update from a goal state, says so, and keeps the rest', () => {
+    const goal = { incarnation: 3, machineId: 'vm-1', extensions: [], deletedInstantPoints: [], minimumAgentVersion: '1.0.0' };
+    const good = { version: '1.2.0', sha256: 'a'.repeat(64), sizeBytes: 10 };
+    assert.deepEqual(parseGoalState({ ...goal, agentUpdate: good }), { ...goal, agentUpdate: good });
+    for (const malformed of [{ ...good, sha256: 'not-hex' }, { ...good, sizeBytes: 0 }, 'x']) {
+      const dropped: string[] = [];
+      assert.deepEqual(parseGoalState({ ...goal, agentUpdate: malformed }, (field, reason) => dropped.push(`${field}: ${reason}`)), goal);
+      assert.equal(dropped.length, 1);
+      assert.match(dropped[0] ?? '', /^agentUpdate: /);
+    }
+    assert.throws(() => parseGoalState({ ...goal, incarnation: -1, agentUpdate: { ...good, sizeBytes: 0 } }), refused(/incarnation/));
+  });
 });

@@ -1,4 +1,4 @@
-import { findEntry } from '../core/errors/index.ts';
+import { findEntry, isArcaError } from '../core/errors/index.ts';
 import { AGENT_VERSION_PATTERN } from '../core/versions/agent-version.ts';
 import { CONSISTENCIES, EXTENSION_HANDLER_STATES, EXTENSION_STATUSES } from '../core/states/index.ts';
 import {
@@ -266,17 +266,32 @@ function agentUpdate(input: WireObject): AgentUpdateOffer {
   };
 }
 
-/** Agent side: the goal state it pulled. */
-export function parseGoalState(body: unknown): GoalState {
+/**
+ * The offered agent update, or undefined when it is malformed: a bad offer must not cost the
+ * machine its backups and restores, so the field is dropped (and reported) and the rest is kept.
+ */
+function optionalAgentUpdate(input: WireObject, onDropped: ((field: string, reason: string) => void) | undefined): AgentUpdateOffer | undefined {
+  try {
+    const update = input.object('agentUpdate');
+    return update === undefined ? undefined : agentUpdate(update);
+  } catch (error) {
+    if (!isArcaError(error) || error.code !== 'InvalidRequestContent') throw error;
+    onDropped?.('agentUpdate', error instanceof Error ? error.message : String(error));
+    return undefined;
+  }
+}
+
+/** Agent side: the goal state it pulled. A malformed `agentUpdate` is dropped and passed to `onDropped`. */
+export function parseGoalState(body: unknown, onDropped?: (field: string, reason: string) => void): GoalState {
   const input = new WireObject(body, '');
-  const update = input.object('agentUpdate');
+  const update = optionalAgentUpdate(input, onDropped);
   const minimum = input.string('minimumAgentVersion', AGENT_VERSION_RULE);
   return {
     incarnation: input.requiredInteger('incarnation', { min: 0, max: MAX_BYTES }),
     machineId: input.requiredString('machineId', WIRE.machineId),
     extensions: input.objects('extensions', 50).map(extensionGoal),
     deletedInstantPoints: input.objects('deletedInstantPoints', 1000).map(deletedPoint),
-    ...(update === undefined ? {} : { agentUpdate: agentUpdate(update) }),
+    ...(update === undefined ? {} : { agentUpdate: update }),
     ...(minimum === undefined ? {} : { minimumAgentVersion: minimum }),
   };
 }

@@ -1,4 +1,4 @@
-import { WireObject } from './wire-object.ts';
+import { refuseContent, WireObject } from './wire-object.ts';
 
 /**
  * The upload channel (ADR 5): how a machine's snapshot extension writes its backup into the
@@ -58,13 +58,20 @@ export function parseRestorePointLayout(value: unknown): RestorePointLayout {
   const whole = { min: 0, max: Number.MAX_SAFE_INTEGER };
   return {
     pointId: body.requiredString('pointId', { max: 100, pattern: /^[A-Za-z0-9][A-Za-z0-9_-]*$/, shape: 'a recovery point id' }),
-    disks: body.objects('disks', 64).map((disk) => ({
-      name: disk.requiredString('name', { max: 80, pattern: /^[A-Za-z0-9][A-Za-z0-9._-]*$/, shape: 'a disk name' }),
-      size: disk.requiredInteger('size', whole),
-      chunkSize: disk.requiredInteger('chunkSize', { min: 1, max: 1 << 30 }),
-      chunkCount: disk.requiredInteger('chunkCount', whole),
-      refPieces: disk.requiredInteger('refPieces', whole),
-    })),
+    disks: body.objects('disks', 64).map((disk, d) => {
+      const parsed = {
+        name: disk.requiredString('name', { max: 80, pattern: /^[A-Za-z0-9][A-Za-z0-9._-]*$/, shape: 'a disk name' }),
+        size: disk.requiredInteger('size', whole),
+        chunkSize: disk.requiredInteger('chunkSize', { min: 1, max: 1 << 30 }),
+        chunkCount: disk.requiredInteger('chunkCount', whole),
+        refPieces: disk.requiredInteger('refPieces', whole),
+      };
+      // Every byte of the disk falls in exactly one chunk: a count that disagrees would leave part of the disk unwritten or reach past it.
+      if (parsed.chunkCount !== Math.ceil(parsed.size / parsed.chunkSize)) {
+        refuseContent(`disks[${d}].chunkCount is ${parsed.chunkCount}, but a disk of ${parsed.size} bytes in chunks of ${parsed.chunkSize} has ${Math.ceil(parsed.size / parsed.chunkSize)}`);
+      }
+      return parsed;
+    }),
   };
 }
 

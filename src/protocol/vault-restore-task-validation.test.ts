@@ -35,5 +35,13 @@ describe('agent protocol: a restore task from the vault tier', () => {
     const layout = { pointId: 'p1', disks: [{ name: 'os', size: 8, chunkSize: 4, chunkCount: 2, refPieces: 1 }] };
     assert.deepEqual(parseRestorePointLayout(layout), layout);
     assert.throws(() => parseRestorePointLayout({ pointId: 'p1', disks: [{ name: 'os', size: -1, chunkSize: 4, chunkCount: 2, refPieces: 1 }] }), (error: unknown) => isArcaError(error));
+    assert.deepEqual(parseRestorePointLayout({ pointId: 'p1', disks: [{ name: 'os', size: 9, chunkSize: 4, chunkCount: 3, refPieces: 1 }] }).disks[0]?.chunkCount, 3, 'a short last chunk');
+    for (const chunkCount of [0, 1, 3]) {
+      assert.throws(
+        () => parseRestorePointLayout({ pointId: 'p1', disks: [{ name: 'os', size: 8, chunkSize: 4, chunkCount, refPieces: 1 }] }),
+        (error: unknown) => isArcaError(error) && error.code === 'InvalidRequestContent' && /disks\[0\]\.chunkCount/.test(error.message),
+        `chunkCount ${chunkCount}`,
+      );
+    }
   });
 });

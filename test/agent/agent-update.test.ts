@@ -1,13 +1,14 @@
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
-import { copyFile, lstat, mkdir, mkdtemp, readFile, readlink, realpath, rm, stat, symlink, writeFile } from 'node:fs/promises';
+import { copyFile, lstat, mkdtemp, readFile, readlink, realpath, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { gzipSync } from 'node:zlib';
-import { buildAgentPackage, sha256Of } from '../../src/platform/agent-package.ts';
+import { sha256Of } from '../../src/platform/agent-package.ts';
 import { ARCA_VERSION } from '../../src/platform/version.ts';
+import { newerVersion, packageOfThisTree } from '../support/agent-packages.ts';
 import { ARCA_BIN, runArca, startServer, type RunningServer } from '../support/arca-process.ts';
 import { ArmTestClient } from '../support/arm-client.ts';
 import { sdkClients } from '../support/backup-fixtures.ts';
@@ -16,23 +17,10 @@ import { ARCA_API, backupNow, createVaultWithPolicy, protectedVm, waitForOperati
 type Status = { code: string; displayStatus: string; message?: string; time?: string };
 type AgentView = { vmAgentVersion: string; statuses: Status[] };
 
-/** The next patch version after this tree's: the "newer agent" the vault publishes. */
-const [major, minor, patch] = ARCA_VERSION.split('-')[0]?.split('.').map(Number) ?? [0, 0, 0];
-const NEWER = `${major}.${minor}.${(patch ?? 0) + 1}`;
+/** The "newer agent" the vault publishes. */
+const NEWER = newerVersion();
 const REPO = resolve(import.meta.dirname, '..', '..');
-
-/** This tree as a package of version NEWER: its package.json with the version raised, its bin/ and src/. */
-async function newerPackage(dir: string): Promise<Buffer> {
-  const root = join(dir, 'newer-tree');
-  await mkdir(root, { recursive: true });
-  const manifest = JSON.parse(await readFile(join(REPO, 'package.json'), 'utf8')) as { version: string };
-  await writeFile(join(root, 'package.json'), JSON.stringify({ ...manifest, version: NEWER }, null, 2));
-  await symlink(join(REPO, 'bin'), join(root, 'bin'));
-  await symlink(join(REPO, 'src'), join(root, 'src'));
-  const built = await buildAgentPackage(root);
-  assert.equal(built.version, NEWER);
-  return built.archive;
-}
+const newerPackage = (dir: string): Promise<Buffer> => packageOfThisTree(dir, NEWER);
 
 /** A tar entry written by hand whose name climbs out of the version folder. */
 function escapingPackage(): Buffer {

@@ -109,12 +109,13 @@ describe('restore to the original location from the vault tier, changed chunks w
     assert.equal(registered.status, 200, registered.body);
     const otherToken = registered.json<{ agentToken: string }>().agentToken;
 
+    // The other machine has no restore of the point open, so the point is not even looked up.
     const foreign = await readPoint(otherToken, otherId, repositoryPoint);
     assert.equal(foreign.status, 403, foreign.body);
-    assert.match(foreign.body, /UserErrorRestorePointOfAnotherMachine/);
+    assert.match(foreign.body, /RestoreReadNoOpenTask/);
     const chunk = await host.arm.as(otherToken).request('GET', `/arca/agent/machines/${otherId}/repository/restore-points/${repositoryPoint}/disks/1/chunks/0`, { apiVersion: AGENT_API_VERSION });
     assert.equal(chunk.status, 403, chunk.body);
-    assert.match(chunk.body, /UserErrorRestorePointOfAnotherMachine/);
+    assert.match(chunk.body, /RestoreReadNoOpenTask/);
     const posing = await readPoint(otherToken, host.vmId, repositoryPoint);
     assert.equal(posing.status, 403, posing.body);
     assert.match(posing.body, /AuthorizationFailed/);

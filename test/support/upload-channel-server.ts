@@ -25,7 +25,8 @@ export interface ChannelMachine {
 
 /**
  * The real server app (buildApp, HTTPS on 127.0.0.1:0, in-memory metadata) with the upload channel
- * over a given store, and machines with Agent tokens: `open` ones have a pending snapshot task.
+ * over a given store, and machines with Agent tokens: `open` ones have a pending snapshot task,
+ * those with `restoring` a pending restore task of that repository point.
  */
 export class UploadChannelServer {
   readonly url: string;
@@ -44,7 +45,7 @@ export class UploadChannelServer {
     this.#store = store;
   }
 
-  static async start(options: { store: BlobStore; repository: Pick<Repository, 'keys' | 'config'>; rules?: UploadRules; maxObjectBytes?: number; machines: { open: boolean }[] }): Promise<UploadChannelServer> {
+  static async start(options: { store: BlobStore; repository: Pick<Repository, 'keys' | 'config'>; rules?: UploadRules; maxObjectBytes?: number; machines: { open: boolean; restoring?: string }[] }): Promise<UploadChannelServer> {
     const dir = await mkdtemp(join(tmpdir(), 'arca-channel-'));
     const tls = await ensureTlsMaterial(dir, systemClock);
     const store = SqliteMetadataStore.open(':memory:');
@@ -58,6 +59,10 @@ export class UploadChannelServer {
       if (machine.open) {
         const settings = { kind: 'snapshot' as const, jobName: `job${n}`, collectionId: 'c', pointName: `p${n}`, consistencyWanted: 'FileSystemConsistent' as const, disks: [] };
         await createAgentTask(store, { taskId: `job${n}`, vmId: id, settings, created: now.toISOString(), status: 'pending', updated: now.toISOString() });
+      }
+      if (machine.restoring !== undefined) {
+        const settings = { kind: 'restore' as const, jobName: `restore${n}`, collectionId: 'c', pointName: `p${n}`, consistencyWanted: 'FileSystemConsistent' as const, disks: [{ name: 'os', path: '/vms/os.img', pointDisk: 0 }], repositoryPointId: machine.restoring };
+        await createAgentTask(store, { taskId: `restore${n}`, vmId: id, settings, created: now.toISOString(), status: 'pending', updated: now.toISOString() });
       }
       const token = await createToken(store, { name: `agent ${machineId}`, role: 'Agent', machineId, now });
       machines.push({ machineId, token: token.secret });

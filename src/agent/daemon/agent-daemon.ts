@@ -9,7 +9,7 @@ import { supervise, Wakeup, type Backoff } from './supervisor.ts';
 
 /** The two calls the daemon makes to its vault (AgentProtocolClient in production). */
 export interface VaultPort {
-  goalState(signal?: AbortSignal): Promise<GoalState>;
+  goalState(signal?: AbortSignal, onDropped?: (field: string, reason: string) => void): Promise<GoalState>;
   reportStatus(report: StatusReport, signal?: AbortSignal): Promise<void>;
 }
 
@@ -120,7 +120,7 @@ export class AgentDaemon {
     const { vault } = this.#deps;
     let goal: GoalState;
     try {
-      goal = await vault.goalState(signal);
+      goal = await vault.goalState(signal, (field, reason) => this.#deps.log.warn('goal state field dropped', { field, reason }));
     } catch (error) {
       if (!signal.aborted) this.vaultFailed('goal-state', 'goal state not pulled', error);
       return;

@@ -1,8 +1,9 @@
 import type { Clock } from '../../core/clock.ts';
 import { compareAgentVersions } from '../../core/versions/agent-version.ts';
-import type { AgentLog } from '../daemon/agent-log.ts';
 import { pause } from '../daemon/supervisor.ts';
-import { installedVersions, setVersionAside, versionDir } from './update-state.ts';
+import { errorFields, type AgentLog } from '../daemon/agent-log.ts';
+import { installedVersions, readUpdateState, recordGoodVersion, setVersionAside, versionDir } from './update-state.ts';
+import { pruneVersions } from './version-cleanup.ts';
 
 /** A child agent that exits with this code asks to be replaced by the newest version in Lib.Dir (ADR 7). */
 export const AGENT_RESTART_EXIT_CODE = 75;
@@ -48,10 +49,29 @@ export async function chooseAgent(libDir: string, own: AgentTarget): Promise<Age
 
 type Outcome = { readonly kind: 'restart' } | { readonly kind: 'stopped' } | { readonly kind: 'crashed'; readonly reason: string } | { readonly kind: 'failed'; readonly reason: string };
 
-async function follow(child: ChildRun, target: AgentTarget, own: boolean, readyTimeoutMs: number, signal: AbortSignal): Promise<Outcome> {
+/**
+ * Before a child starts, no download can be under way: Lib.Dir/versions keeps only the version
+ * about to run and the previous one that reported (the way back); the rest goes. A failure to
+ * clean up is logged and never keeps the agent from starting.
+ */
+async function cleanUp(libDir: string, target: AgentTarget, log: AgentLog): Promise<void> {
+  try {
+    const previous = (await readUpdateState(libDir)).good.find((version) => version !== target.version);
+    const removed = await pruneVersions(libDir, [target.version, ...(previous === undefined ? [] : [previous])]);
+    if (removed.length > 0) log.info('old agent versions removed', { removed, kept: target.version, previous });
+  } catch (error) {
+    log.warn('old agent versions not removed', errorFields(error));
+  }
+}
+
+async function follow(child: ChildRun, target: AgentTarget, own: boolean, readyTimeoutMs: number, signal: AbortSignal, onReady: () => Promise<void>): Promise<Outcome> {
   let ready = false;
   let timedOut = false;
-  void child.ready.then(() => (ready = true), () => undefined);
+  let recorded = Promise.resolve();
+  void child.ready.then(() => {
+    ready = true;
+    recorded = onReady();
+  }, () => undefined);
   const onAbort = () => child.stop();
   signal.addEventListener('abort', onAbort, { once: true });
   // Only a downloaded version can be judged by its silence: the installed one may just have no vault to talk to.
@@ -62,6 +82,7 @@ async function follow(child: ChildRun, target: AgentTarget, own: boolean, readyT
   }, readyTimeoutMs);
   try {
     const exit = await child.exited;
+    await recorded;
     if (signal.aborted) return { kind: 'stopped' };
     if (exit.code === AGENT_RESTART_EXIT_CODE) return { kind: 'restart' };
     const how = exit.code === null ? `was killed by ${exit.signal ?? 'a signal'}` : `exited with code ${exit.code}`;
@@ -91,8 +112,10 @@ export async function superviseAgent(signal: AbortSignal, deps: AgentSupervisorD
   while (!signal.aborted) {
     const target = await chooseAgent(libDir, own);
     const isOwn = target.version === own.version && target.installation === own.installation;
+    await cleanUp(libDir, target, log);
     log.info('supervisor starts the agent', { version: target.version, installation: target.installation });
-    const outcome = await follow(deps.launch(target), target, isOwn, deps.readyTimeoutMs ?? 10 * 60_000, signal);
+    const onReady = () => recordGoodVersion(libDir, target.version).catch((error: unknown) => log.warn('agent version not recorded as good', { version: target.version, ...errorFields(error) }));
+    const outcome = await follow(deps.launch(target), target, isOwn, deps.readyTimeoutMs ?? 10 * 60_000, signal, onReady);
     if (outcome.kind === 'stopped') return;
     if (outcome.kind === 'restart') {
       failures.delete(target.version);

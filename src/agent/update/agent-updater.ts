@@ -7,6 +7,7 @@ import { AGENT_PACKAGE_LIMITS, checkAgentPackage, dependencyDifference, installe
 import type { AgentUpdateOffer, GoalState } from '../../protocol/index.ts';
 import { errorFields, type AgentLog } from '../daemon/agent-log.ts';
 import { installedVersions, readUpdateState, versionDir, versionsDir } from './update-state.ts';
+import { STAGING_PREFIX } from './version-cleanup.ts';
 
 export interface AgentUpdaterDeps {
   readonly libDir: string;
@@ -89,7 +90,7 @@ export class AgentUpdater {
     const difference = dependencyDifference(await installedDependencies(installation), checked.dependencies);
     if (difference !== undefined) throw new ArcaError('AgentPackageDependenciesDiffer', { version: offer.version, installed: runningVersion, difference });
     await mkdir(versionsDir(libDir), { recursive: true, mode: 0o700 });
-    const staging = join(versionsDir(libDir), `.incoming-${offer.version}-${randomBytes(4).toString('hex')}`);
+    const staging = join(versionsDir(libDir), `${STAGING_PREFIX}${offer.version}-${randomBytes(4).toString('hex')}`);
     try {
       await unpackAgentPackage(checked, staging);
       // The same dependencies: the new version runs on this installation's node_modules.

@@ -20,6 +20,8 @@ export interface SetAsideVersion {
 
 export interface UpdateState {
   readonly setAside: Readonly<Record<string, SetAsideVersion>>;
+  /** The versions that last reported to the vault under the supervisor, most recent first (at most two). */
+  readonly good: readonly string[];
 }
 
 export const versionsDir = (libDir: string): string => join(libDir, VERSIONS_DIR);
@@ -28,18 +30,31 @@ export const binOf = (installation: string): string => join(installation, 'bin',
 
 export async function readUpdateState(libDir: string): Promise<UpdateState> {
   try {
-    const parsed = JSON.parse(await readFile(join(libDir, UPDATE_STATE_FILE), 'utf8')) as { setAside?: unknown };
-    return { setAside: typeof parsed.setAside === 'object' && parsed.setAside !== null ? (parsed.setAside as Record<string, SetAsideVersion>) : {} };
+    const parsed = JSON.parse(await readFile(join(libDir, UPDATE_STATE_FILE), 'utf8')) as { setAside?: unknown; good?: unknown };
+    return {
+      setAside: typeof parsed.setAside === 'object' && parsed.setAside !== null ? (parsed.setAside as Record<string, SetAsideVersion>) : {},
+      good: Array.isArray(parsed.good) ? parsed.good.filter((v): v is string => typeof v === 'string' && isAgentVersion(v)).slice(0, 2) : [],
+    };
   } catch (error) {
     // Absent, or damaged by hand: nothing is set aside (a bad version is found bad again by the supervisor).
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT' || error instanceof SyntaxError) return { setAside: {} };
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT' || error instanceof SyntaxError) return { setAside: {}, good: [] };
     throw error;
   }
 }
 
+const writeUpdateState = (libDir: string, state: UpdateState): Promise<void> =>
+  writeFileAtomic(join(libDir, UPDATE_STATE_FILE), `${JSON.stringify(state, null, 2)}\n`, 0o600);
+
 export async function setVersionAside(libDir: string, version: string, entry: SetAsideVersion): Promise<void> {
   const state = await readUpdateState(libDir);
-  await writeFileAtomic(join(libDir, UPDATE_STATE_FILE), `${JSON.stringify({ setAside: { ...state.setAside, [version]: entry } }, null, 2)}\n`, 0o600);
+  await writeUpdateState(libDir, { ...state, setAside: { ...state.setAside, [version]: entry } });
+}
+
+/** Records that `version` reported to the vault: it becomes the good one, and the one before it the previous good one. */
+export async function recordGoodVersion(libDir: string, version: string): Promise<void> {
+  const state = await readUpdateState(libDir);
+  if (state.good[0] === version) return;
+  await writeUpdateState(libDir, { ...state, good: [version, ...state.good.filter((v) => v !== version)].slice(0, 2) });
 }
 
 /** A version folder is complete when its package.json names its version and bin/arca.js is there. */

@@ -52,9 +52,10 @@ export class AgentProtocolClient {
     return withOperation('registration', () => parseRegistrationResponse(this.json('registration', response)));
   }
 
-  async goalState(signal?: AbortSignal): Promise<GoalState> {
+  /** The goal state; a malformed field it can do without (the agent update on offer) is dropped and passed to `onDropped`. */
+  async goalState(signal?: AbortSignal, onDropped?: (field: string, reason: string) => void): Promise<GoalState> {
     const response = await this.call('goal state', 'GET', AGENT_PATHS.goalState(this.#machineId), undefined, signal, 200);
-    return withOperation('goal state', () => parseGoalState(this.json('goal state', response)));
+    return withOperation('goal state', () => parseGoalState(this.json('goal state', response), onDropped));
   }
 
   async reportStatus(report: StatusReport, signal?: AbortSignal): Promise<void> {

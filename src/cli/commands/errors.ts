@@ -101,6 +101,7 @@ export function errorsCommand(): Command {
     .description('write the generated Markdown pages (docs/errors), or check they are current')
     .option('--out <dir>', 'docs folder', 'docs/errors')
     .option('--check', 'change nothing; fail when a page is missing or stale')
+    .addHelpText('after', '\nExamples:\n  arca errors docs                 # after a catalog change (npm run docs:errors)\n  arca errors docs --check         # in CI: exit 1 when a page is missing or stale\n')
     .action(async (opts: { out: string; check?: boolean }) => {
       const problems = await syncDocs(resolve(opts.out), Boolean(opts.check));
       for (const problem of problems) process.stderr.write(`${problem}\n`);

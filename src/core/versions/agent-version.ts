@@ -5,6 +5,17 @@
  */
 export const AGENT_VERSION_PATTERN = /^(0|[1-9]\d{0,8})\.(0|[1-9]\d{0,8})\.(0|[1-9]\d{0,8})(?:-([0-9A-Za-z-]{1,20}(?:\.[0-9A-Za-z-]{1,20}){0,4}))?$/;
 
+/**
+ * The first agent version that can do each thing the vault may ask of it; the vault asks an older
+ * agent only for what it can do. Vault-tier restores on the machine came with 0.1.0.
+ */
+export const AGENT_CAPABILITIES = { vaultTierRestore: '0.1.0' } as const;
+
+/** True when an agent that reported `reported` (undefined: it never said) is at least `needed`. */
+export function agentCan(reported: string | undefined, needed: string): boolean {
+  return reported !== undefined && isAgentVersion(reported) && compareAgentVersions(reported, needed) >= 0;
+}
+
 export interface AgentVersion {
   readonly major: number;
   readonly minor: number;

@@ -10,7 +10,8 @@ export interface BlockWriteResult {
   readonly bytesWritten: number;
 }
 
-async function readFully(file: FileHandle, buffer: Buffer, position: number): Promise<number> {
+/** Reads into all of `buffer` from `position`, however many calls that takes; fewer bytes only at the end of the file. */
+export async function readFully(file: FileHandle, buffer: Uint8Array, position: number): Promise<number> {
   let filled = 0;
   while (filled < buffer.length) {
     const { bytesRead } = await file.read(buffer, filled, buffer.length - filled, position + filled);

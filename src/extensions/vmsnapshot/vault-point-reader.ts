@@ -1,5 +1,5 @@
 import { Agent } from 'node:https';
-import { ArcaError } from '../../core/errors/index.ts';
+import { ArcaError, isArcaError } from '../../core/errors/index.ts';
 import { AGENT_API_VERSION } from '../../protocol/index.ts';
 import { parseRepositoryKeysResponse, parseRestorePointLayout, RESTORE_CHUNK_HEADERS, RESTORE_READ_PATHS, UPLOAD_PATHS, type RestorePointLayout } from '../../protocol/upload-channel.ts';
 import { answerError, exchange, type Answer } from '../../storage/blob/http-exchange.ts';
@@ -22,21 +22,52 @@ export interface PointReader {
 
 const TIMEOUT_MS = 120_000;
 
+export interface ReadRetry {
+  /** Tries in all, the first included. */
+  readonly attempts: number;
+  readonly baseDelayMs: number;
+  readonly maxDelayMs: number;
+  readonly sleep?: (ms: number) => Promise<void>;
+  /** A number in [0, 1), as Math.random gives. */
+  readonly random?: () => number;
+}
+
+const READ_RETRY: ReadRetry = { attempts: 5, baseDelayMs: 500, maxDelayMs: 15_000 };
+
+/**
+ * Runs `call` again when it fails with an error the catalog marks retryable (the vault restarting,
+ * a dropped connection, a 5xx), waiting a random time up to an exponentially growing, capped
+ * ceiling between tries; anything else, and the last try's error, is thrown as it was.
+ */
+export async function withReadRetries<T>(call: () => Promise<T>, retry: ReadRetry = READ_RETRY): Promise<T> {
+  const sleep = retry.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
+  const random = retry.random ?? Math.random;
+  for (let attempt = 1; ; attempt += 1) {
+    try {
+      return await call();
+    } catch (error) {
+      if (!isArcaError(error) || !error.retryable || attempt >= retry.attempts) throw error;
+      await sleep(Math.floor(random() * Math.min(retry.maxDelayMs, retry.baseDelayMs * 2 ** (attempt - 1))));
+    }
+  }
+}
+
 /**
  * Opens the reading of repository point `pointId` over HTTPS with the machine's Agent token and the
  * vault's pinned CA: the derived keys (to hash the disk's own chunks and open the vault's), then the
  * point's layout. The vault answers only for a point of this machine while its restore task is open.
  */
-export async function openVaultPointReader(options: VaultChannelOptions, pointId: string): Promise<PointReader> {
+export async function openVaultPointReader(options: VaultChannelOptions, pointId: string, retry: ReadRetry = READ_RETRY): Promise<PointReader> {
   const base = options.url.replace(/\/+$/, '');
   const agent = new Agent({ keepAlive: true, ca: options.ca, maxSockets: 4 });
-  const get = async (path: string, key: string): Promise<Answer> => {
-    const url = new URL(`${base}${path}`);
-    url.searchParams.set('api-version', AGENT_API_VERSION);
-    const answer = await exchange(agent, TIMEOUT_MS, { operation: 'get', key, method: 'GET', url, headers: { authorization: `Bearer ${options.token}` } });
-    if (answer.status !== 200) throw answerError({ operation: 'get', key }, answer);
-    return answer;
-  };
+  const get = (path: string, key: string): Promise<Answer> =>
+    withReadRetries(async () => {
+      const url = new URL(`${base}${path}`);
+      url.searchParams.set('api-version', AGENT_API_VERSION);
+      const answer = await exchange(agent, TIMEOUT_MS, { operation: 'get', key, method: 'GET', url, headers: { authorization: `Bearer ${options.token}` } });
+      if (answer.status !== 200) throw answerError({ operation: 'get', key }, answer);
+      return answer;
+    }, retry);
   try {
     const keysBody = parseRepositoryKeysResponse(json(await get(UPLOAD_PATHS.keys(options.machineId), 'keys'), 'keys'));
     const keys: RepositoryKeys = { data: bytes(keysBody.keys.data), chunkId: bytes(keysBody.keys.chunkId), chunker: bytes(keysBody.keys.chunker) };

@@ -4,10 +4,10 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { isArcaError } from '../../core/errors/index.ts';
+import { ArcaError, isArcaError } from '../../core/errors/index.ts';
 import { chunkId } from '../../storage/crypto/keys.ts';
 import { HOLE } from '../../storage/points/ref-list.ts';
-import type { PointReader } from './vault-point-reader.ts';
+import { withReadRetries, type PointReader } from './vault-point-reader.ts';
 import { writeBackDisk } from './write-back.ts';
 
 const CHUNK = 64 * 1024;
@@ -73,5 +73,53 @@ describe('writing a disk back from a vault-tier point: only the chunks that diff
       writeBackDisk(point, { path: join(dir, 'disk.img'), pointDisk: 3, name: 'data', vmName: 'vm1' }),
       (error: unknown) => isArcaError(error) && error.code === 'RestoreReadOutsidePoint',
     );
+  });
+
+  it("refuses a point disk that is not the task's disk, before writing anything", async () => {
+    const disk = join(dir, 'named.img');
+    const data = new Uint8Array(randomBytes(CHUNK));
+    await writeFile(disk, data);
+    const point = pointOf([new Uint8Array(CHUNK)], CHUNK);
+    await assert.rejects(
+      writeBackDisk(point, { path: disk, pointDisk: 0, name: 'os', vmName: 'vm1' }),
+      (error: unknown) => isArcaError(error) && error.code === 'RestoreReadOutsidePoint' && /the point has data there/.test(error.message),
+    );
+    assert.ok((await readFile(disk)).equals(data), 'the disk is untouched');
+    // The point names a disk by its snapshot file, `<disk>.img`: that is the same disk.
+    const snapshotNamed = { ...point, layout: { ...point.layout, disks: [{ ...point.layout.disks[0], name: 'os.img' }] } } as typeof point;
+    assert.equal((await writeBackDisk(snapshotNamed, { path: disk, pointDisk: 0, name: 'os', vmName: 'vm1' })).chunksWritten, 1);
+  });
+});
+
+const transient = () => new ArcaError('RepositoryStoreUnavailable', { operation: 'get', key: 'k', reason: 'connection reset' });
+
+describe('reading a vault point again after a retryable failure', () => {
+  const quick = { attempts: 3, baseDelayMs: 100, maxDelayMs: 1000, random: () => 0.5 };
+
+  it('tries again after retryable errors, waiting longer each time, and gives up after the last try', async () => {
+    const waits: number[] = [];
+    let calls = 0;
+    const answer = await withReadRetries(async () => {
+      calls += 1;
+      if (calls < 3) throw transient();
+      return 'read';
+    }, { ...quick, sleep: async (ms) => void waits.push(ms) });
+    assert.equal(answer, 'read');
+    assert.deepEqual(waits, [50, 100]);
+    calls = 0;
+    await assert.rejects(withReadRetries(async () => {
+      calls += 1;
+      throw transient();
+    }, { ...quick, sleep: async () => undefined }), (error: unknown) => isArcaError(error) && error.code === 'RepositoryStoreUnavailable');
+    assert.equal(calls, 3);
+  });
+
+  it('does not try again after a permanent error', async () => {
+    let calls = 0;
+    await assert.rejects(withReadRetries(async () => {
+      calls += 1;
+      throw new ArcaError('RestoreReadNoOpenTask', { machineId: 'm', point: 'p' });
+    }, { ...quick, sleep: async () => undefined }), (error: unknown) => isArcaError(error) && error.code === 'RestoreReadNoOpenTask');
+    assert.equal(calls, 1);
   });
 });

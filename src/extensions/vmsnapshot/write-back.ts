@@ -4,7 +4,10 @@ import { promisify } from 'node:util';
 import { ArcaError } from '../../core/errors/index.ts';
 import { isAllZero } from '../../storage/chunking/fixed-chunker.ts';
 import { CHUNK_ID_BYTES } from '../../storage/crypto/keys.ts';
+import { writeFully } from '../../storage/direct-io.ts';
 import { isHole, REFS_PER_PIECE } from '../../storage/points/ref-list.ts';
+import { readFully } from './restore-blocks.ts';
+import { segment } from './restore-points.ts';
 import type { PointReader } from './vault-point-reader.ts';
 
 const run = promisify(execFile);
@@ -25,21 +28,6 @@ export interface WriteBackTarget {
   /** For messages. */
   readonly name: string;
   readonly vmName: string;
-}
-
-async function readFully(file: FileHandle, buffer: Uint8Array, position: number): Promise<number> {
-  let filled = 0;
-  while (filled < buffer.length) {
-    const { bytesRead } = await file.read(buffer, filled, buffer.length - filled, position + filled);
-    if (bytesRead === 0) break;
-    filled += bytesRead;
-  }
-  return filled;
-}
-
-async function writeFully(file: FileHandle, data: Uint8Array, position: number): Promise<void> {
-  let done = 0;
-  while (done < data.length) done += (await file.write(data, done, data.length - done, position + done)).bytesWritten;
 }
 
 /**
@@ -67,6 +55,10 @@ async function fitLength(file: FileHandle, target: WriteBackTarget, pointId: str
 export async function writeBackDisk(reader: PointReader, target: WriteBackTarget, onProgress?: (fraction: number) => void): Promise<WriteBackResult> {
   const disk = reader.layout.disks[target.pointDisk];
   if (disk === undefined) throw new ArcaError('RestoreReadOutsidePoint', { point: reader.layout.pointId, what: `disk ${target.pointDisk} (it has ${reader.layout.disks.length})` });
+  // The point names a disk by its snapshot file (`<disk>.img`, restore-points.ts): it must be the task's disk, or another disk's data would be written over this one.
+  if (disk.name !== target.name && disk.name !== `${segment(target.name)}.img`) {
+    throw new ArcaError('RestoreReadOutsidePoint', { point: reader.layout.pointId, what: `disk ${target.pointDisk} as disk ${target.name}: the point has ${disk.name} there` });
+  }
   const file = await open(target.path, 'r+');
   try {
     await fitLength(file, target, reader.layout.pointId, disk.size);

@@ -1,9 +1,9 @@
-import { readdir, readFile, rename, stat, unlink, writeFile } from 'node:fs/promises';
+import { readdir, readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { ArcaError } from '../../core/errors/index.ts';
 import { compareAgentVersions, isAgentVersion, newestAgentVersion } from '../../core/versions/agent-version.ts';
 import { checkAgentPackage, packageFileName, requireAgentVersion, sha256Of } from '../../platform/agent-package.ts';
-import { ensurePrivateDir } from '../../platform/files.ts';
+import { ensurePrivateDir, writeFileAtomic } from '../../platform/files.ts';
 
 export interface AgentPackageInfo {
   readonly version: string;
@@ -21,6 +21,7 @@ export interface AgentPackageStoreOptions {
 }
 
 const FILE = /^arca-agent-(.+)\.tar\.gz$/;
+const SHA256 = /^[0-9a-f]{64}$/;
 
 /**
  * The agent packages a vault offers (ADR 7), as files: `arca-agent-<version>.tar.gz` beside its
@@ -46,7 +47,9 @@ export class AgentPackageStore {
     this.#own ??= (async () => {
       if (await this.info(this.#options.ownVersion)) return;
       const built = await this.#options.buildOwn();
-      await this.#write(built.version, built.archive);
+      // The vault's own package passes the same checks as a published one: a broken build is never offered.
+      checkAgentPackage(built.archive, this.#options.ownVersion);
+      await this.#write(this.#options.ownVersion, built.archive);
     })().catch((error: unknown) => {
       this.#own = undefined;
       throw error;
@@ -54,11 +57,14 @@ export class AgentPackageStore {
     return this.#own;
   }
 
+  /** A stored package; one whose checksum file is not a SHA-256 or whose archive is empty (a torn or tampered write) is not offered. */
   async info(version: string): Promise<AgentPackageInfo | undefined> {
     const path = this.#path(version);
     try {
-      const [sha256, info] = await Promise.all([readFile(`${path}.sha256`, 'utf8'), stat(path)]);
-      return { version, sha256: sha256.trim(), sizeBytes: info.size, published: info.mtime.toISOString() };
+      const [text, info] = await Promise.all([readFile(`${path}.sha256`, 'utf8'), stat(path)]);
+      const sha256 = text.trim();
+      if (!SHA256.test(sha256) || info.size === 0 || !info.isFile()) return undefined;
+      return { version, sha256, sizeBytes: info.size, published: info.mtime.toISOString() };
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
       throw error;
@@ -120,18 +126,11 @@ export class AgentPackageStore {
     return { info: (await this.info(version)) as AgentPackageInfo, created: true };
   }
 
+  /** The archive, then its checksum: each written whole and flushed, so a package is offered only once both are on disk. */
   async #write(version: string, archive: Uint8Array): Promise<void> {
     await ensurePrivateDir(this.#options.dir);
     const path = this.#path(version);
-    const temp = `${path}.${process.pid}.tmp`;
-    try {
-      await writeFile(temp, archive, { mode: 0o600 });
-      await rename(temp, path);
-      await writeFile(`${temp}.sha256`, `${sha256Of(archive)}\n`, { mode: 0o600 });
-      await rename(`${temp}.sha256`, `${path}.sha256`);
-    } finally {
-      await unlink(temp).catch(() => undefined);
-      await unlink(`${temp}.sha256`).catch(() => undefined);
-    }
+    await writeFileAtomic(path, archive, 0o600);
+    await writeFileAtomic(`${path}.sha256`, `${sha256Of(archive)}\n`, 0o600);
   }
 }

@@ -16,9 +16,40 @@ export interface AgentRouteDeps {
   readonly packages?: AgentPackageStore;
 }
 
-/** The agent part of the goal state: the newer agent on offer, if any, and the minimum the vault supports. */
-async function agentOffer(packages: AgentPackageStore | undefined, reported: string | undefined, minimum: string | undefined): Promise<Pick<GoalState, 'agentUpdate' | 'minimumAgentVersion'>> {
-  const newest = packages && reported !== undefined ? await packages.offerFor(reported) : undefined;
+/** Logs a failing agent offer once until it works again, so that every goal state does not repeat it. */
+export class OfferFailures {
+  #failing = false;
+
+  failed(log: { error(fields: object, message: string): void }, error: unknown): void {
+    if (this.#failing) return;
+    this.#failing = true;
+    log.error({ err: error }, 'no agent update offered: the agent packages cannot be read or built');
+  }
+
+  worked(): void {
+    this.#failing = false;
+  }
+}
+
+/**
+ * The agent part of the goal state: the newer agent on offer, if any, and the minimum the vault
+ * supports. The offer is optional: when the packages fail (the vault's own cannot be built, say),
+ * the goal state goes without it rather than failing for every agent.
+ */
+export async function agentOffer(
+  packages: AgentPackageStore | undefined,
+  reported: string | undefined,
+  minimum: string | undefined,
+  failures: { failures: OfferFailures; log: { error(fields: object, message: string): void } },
+): Promise<Pick<GoalState, 'agentUpdate' | 'minimumAgentVersion'>> {
+  let newest: Awaited<ReturnType<AgentPackageStore['offerFor']>>;
+  try {
+    newest = packages && reported !== undefined ? await packages.offerFor(reported) : undefined;
+    failures.failures.worked();
+  } catch (error) {
+    failures.failures.failed(failures.log, error);
+    newest = undefined;
+  }
   const offer = newest ? { agentUpdate: { version: newest.version, sha256: newest.sha256, sizeBytes: newest.sizeBytes } } : {};
   return { ...offer, ...(minimum === undefined ? {} : { minimumAgentVersion: minimum }) };
 }
@@ -64,6 +95,7 @@ export function registerAgentRoutes(app: FastifyInstance, deps: ArmDeps, agents:
   registerRegistrationRoute(app, deps.store, deps);
   const apiVersions = [AGENT_API_VERSION];
   const target = (params: MachineParams) => ({ machineId: params.machineId });
+  const offerFailures = new OfferFailures();
 
   armRoute<MachineParams>(app, deps, {
     method: 'GET',
@@ -74,7 +106,7 @@ export function registerAgentRoutes(app: FastifyInstance, deps: ArmDeps, agents:
     summary: "The machine's goal state: the snapshot extension with its tasks, and instant points whose files to remove (its own machine only)",
     handler: async (request) => {
       const vm = await vmOfMachine(deps.store, request.params.machineId);
-      const offer = await agentOffer(agents.packages, vm.data.runtime.agent.version, deps.minimumAgentVersion);
+      const offer = await agentOffer(agents.packages, vm.data.runtime.agent.version, deps.minimumAgentVersion, { failures: offerFailures, log: app.log });
       const goal: GoalState = await readGoalState(deps.store, { id: vm.data.id, machineId: vm.data.properties.vmId }, request.now, offer);
       return { status: 200, body: goal };
     },

@@ -11,6 +11,7 @@ import type { Repository } from '../../storage/repository/repository.ts';
 import { languageOf, renderArmError, toArcaError } from '../api/arm-error.ts';
 import { recordAudit, type ArmDeps } from '../arm/index.ts';
 import { authenticate, authorize, type Principal } from '../auth/index.ts';
+import type { SnapshotTaskSettings } from './agent-task-model.ts';
 import { agentTasksOf } from './agent-tasks-store.ts';
 import { vmOfMachine } from './machine-lookup.ts';
 import { BACKUP_UPLOAD_RULES, UploadLedger, type UploadOperation, type UploadRules } from './upload-rules.ts';
@@ -61,7 +62,7 @@ export function registerUploadChannelRoutes(app: FastifyInstance, deps: ArmDeps,
       const key = operation === 'list' ? (query.prefix ?? '') : (params['*'] ?? '');
       let caller: Admitted | undefined;
       try {
-        caller = await admit(request, deps, params.machineId, ledger);
+        caller = await admit(request, deps, params.machineId, ledger, operation);
         if (operation !== 'keys') {
           if (operation === 'list') requireValidPrefix(key);
           else requireValidKey(key);
@@ -143,21 +144,39 @@ export function registerUploadChannelRoutes(app: FastifyInstance, deps: ArmDeps,
   });
 }
 
-/** Authenticates, checks the api-version and the Agent's machine, and that a snapshot task of it is open. */
-async function admit(request: FastifyRequest, deps: ArmDeps, machineId: string, ledger: UploadLedger): Promise<Admitted> {
+/**
+ * What the channel gives a machine whose only open tasks are restores: the repository's keys, to
+ * open the chunks it reads back through the restore read routes (restore-read-routes.ts). Writes,
+ * lists, deletes and reads of raw objects stay for a backup.
+ */
+const RESTORE_OPERATIONS: ReadonlySet<UploadOperation | 'keys'> = new Set(['keys']);
+
+/** Authenticates the Agent's bearer token and checks the agent protocol's api-version. */
+export async function authenticateAgent(request: FastifyRequest, deps: ArmDeps): Promise<Principal> {
   const principal = await authenticate(request.headers.authorization, deps.store, deps.clock.now());
   const asked = (request.query as Record<string, string | undefined>)['api-version'];
   if (asked === undefined || asked === '') throw new ArcaError('MissingApiVersionParameter', { supported: AGENT_API_VERSION });
   if (asked !== AGENT_API_VERSION) throw new ArcaError('InvalidApiVersionParameter', { apiVersion: asked.slice(0, 40), supported: AGENT_API_VERSION });
+  return principal;
+}
+
+/**
+ * Authenticates, checks the api-version and the Agent's machine, and that a task of it that needs
+ * `operation` is open: any open task for the keys, a snapshot task for everything else.
+ */
+async function admit(request: FastifyRequest, deps: ArmDeps, machineId: string, ledger: UploadLedger, operation: UploadOperation | 'keys'): Promise<Admitted> {
+  const principal = await authenticateAgent(request, deps);
   authorize(principal, 'agent', { machineId });
-  if (!(await hasOpenTask(deps, machineId))) {
+  const needs = RESTORE_OPERATIONS.has(operation) ? () => true : (task: SnapshotTaskSettings) => task.kind !== 'restore';
+  if (!(await hasOpenTask(deps, machineId, needs))) {
     ledger.forget(machineId);
     throw new ArcaError('UploadChannelNoOpenTask', { machineId });
   }
   return { machineId, principal };
 }
 
-async function hasOpenTask(deps: ArmDeps, machineId: string): Promise<boolean> {
+/** True when a task of the machine for which `wanted` holds is pending or running; false for an unknown machine. */
+export async function hasOpenTask(deps: ArmDeps, machineId: string, wanted: (task: SnapshotTaskSettings) => boolean = () => true): Promise<boolean> {
   let vmId: string;
   try {
     vmId = (await vmOfMachine(deps.store, machineId)).data.id;
@@ -165,7 +184,7 @@ async function hasOpenTask(deps: ArmDeps, machineId: string): Promise<boolean> {
     if (isArcaError(error) && error.code === 'ResourceNotFound') return false;
     throw error;
   }
-  return (await agentTasksOf(deps.store, vmId, ['pending', 'transitioning'])).length > 0;
+  return (await agentTasksOf(deps.store, vmId, ['pending', 'transitioning'])).some((task) => wanted(task.data.settings));
 }
 
 /** Streams the body into a writer and commits it once the whole body has arrived; anything else aborts it. */

@@ -1,13 +1,14 @@
 import { ArcaError, isArcaError } from '../../core/errors/index.ts';
 import { POINT_METADATA } from '../../protocol/index.ts';
 import type { RestorePointLayout } from '../../protocol/upload-channel.ts';
-import type { ChunkIndex, ChunkLocation } from '../../storage/index/chunk-index.ts';
+import type { ChunkIndex } from '../../storage/index/chunk-index.ts';
+import { readSealedChunk } from '../../storage/points/chunk-reader.ts';
 import { loadIndex } from '../../storage/index/load-index.ts';
 import { loadPoint } from '../../storage/points/point-store.ts';
 import { isHole, REFS_PER_PIECE } from '../../storage/points/ref-list.ts';
 import type { RecoveryPointManifest } from '../../storage/points/manifest.ts';
 import { CHUNK_ID_BYTES } from '../../storage/crypto/keys.ts';
-import { hex, packKey, unhex } from '../../storage/repository/layout.ts';
+import { hex, unhex } from '../../storage/repository/layout.ts';
 import type { Repository } from '../../storage/repository/repository.ts';
 import { openChunk } from '../../storage/workers/chunk-work.ts';
 
@@ -49,13 +50,16 @@ class Recent<V> {
  * disks (restore-read-routes.ts). Everything is addressed by position inside one point — its disks,
  * each disk's chunk-list pieces, the chunk at position i — so a caller can reach only the data of a
  * point it was allowed to open. Manifests and pieces (at most 4 MiB each) are kept for a few points;
- * the chunk index is loaded once and loaded again only when a chunk is not in it (a newer backup).
+ * the chunk index is loaded once and loaded again only when it is stale: a chunk is not in it (a
+ * newer backup) or its pack is gone (a prune repacked it).
  */
 export class RestorePointReader {
   readonly #repo: () => Promise<Repository>;
   readonly #manifests = new Recent<RecoveryPointManifest>(16);
   readonly #pieces = new Recent<Uint8Array>(8);
   #index: Promise<ChunkIndex> | undefined;
+  /** How many times the index was loaded again after it went stale (for tests and diagnostics). */
+  indexLoads = 0;
 
   constructor(repo: () => Promise<Repository>) {
     this.#repo = repo;
@@ -106,32 +110,33 @@ export class RestorePointReader {
     return this.#sealed(hex(id));
   }
 
+  /**
+   * A chunk as stored, read through the chunk index. The index is kept between requests, so it can
+   * be stale in two ways: a chunk is not in it (a newer backup), or its pack is gone (a prune
+   * repacked it). Either way the index is loaded again once — concurrent requests that saw the same
+   * stale index share that one load — and the read is tried again.
+   */
   async #sealed(id: string): Promise<SealedChunkAnswer> {
-    let location = await this.#locate(id);
+    const seen = (this.#index ??= this.#loadIndex());
     const repo = await this.#repo();
-    const read = (at: ChunkLocation) => repo.store.get(packKey(at.packId), { range: { offset: at.offset, length: at.length } });
-    let sealed: Uint8Array;
+    let read: Awaited<ReturnType<typeof readSealedChunk>>;
     try {
-      sealed = await read(location);
+      read = await readSealedChunk(repo, await seen, id);
     } catch (error) {
-      // The pack went since the index was loaded: a prune deleted it, after copying what is still needed.
-      if (!(isArcaError(error) && error.code === 'RepositoryBlobNotFound')) throw error;
-      this.#index = this.#loadIndex();
-      location = await this.#locate(id);
-      sealed = await read(location);
+      const stale = isArcaError(error) && (error.code === 'RepositoryBlobNotFound' || error.code === 'RepositoryChunkMissing');
+      if (!stale) throw error;
+      read = await readSealedChunk(repo, await this.#reload(seen), id);
     }
-    return { id, sealed, flags: location.flags, rawLength: location.rawLength };
+    return { id, sealed: read.sealed, flags: read.location.flags, rawLength: read.location.rawLength };
   }
 
-  async #locate(id: string): Promise<ChunkLocation> {
-    this.#index ??= this.#loadIndex();
-    let location = (await this.#index).get(id);
-    if (location === undefined) {
+  /** A fresh index in place of `seen`, loaded once however many requests found `seen` stale. */
+  #reload(seen: Promise<ChunkIndex>): Promise<ChunkIndex> {
+    if (this.#index === seen || this.#index === undefined) {
       this.#index = this.#loadIndex();
-      location = (await this.#index).get(id);
+      this.indexLoads += 1;
     }
-    if (location === undefined) throw new ArcaError('RepositoryChunkMissing', { chunk: id, points: 'see `arca repo verify`' });
-    return location;
+    return this.#index;
   }
 
   #loadIndex(): Promise<ChunkIndex> {

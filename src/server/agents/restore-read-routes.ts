@@ -1,33 +1,18 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { ArcaError, isArcaError } from '../../core/errors/index.ts';
-import { AGENT_API_VERSION } from '../../protocol/index.ts';
+import { ArcaError } from '../../core/errors/index.ts';
 import { RESTORE_CHUNK_HEADERS } from '../../protocol/upload-channel.ts';
 import { BLOB_CONTENT_TYPE } from '../../storage/blob/http-blob-wire.ts';
 import type { RecoveryPointManifest } from '../../storage/points/manifest.ts';
 import { Repository } from '../../storage/repository/repository.ts';
 import { languageOf, toArcaError } from '../api/arm-error.ts';
 import type { ArmDeps } from '../arm/index.ts';
-import { authenticate, authorize, type Principal } from '../auth/index.ts';
-import { agentTasksOf } from './agent-tasks-store.ts';
-import { vmOfMachine } from './machine-lookup.ts';
-import { auditChannelCall, renderChannelError, type UploadChannelDeps } from './repository-routes.ts';
+import { authorize, type Principal } from '../auth/index.ts';
+import type { SnapshotTaskSettings } from './agent-task-model.ts';
+import { auditChannelCall, authenticateAgent, hasOpenTask, renderChannelError, type UploadChannelDeps } from './repository-routes.ts';
 import { RestorePointReader } from './restore-point-reader.ts';
 
 const BASE = '/arca/agent/machines/:machineId/repository/restore-points/:pointId';
 type Params = { machineId: string; pointId: string; disk?: string; n?: string };
-
-/** True when a restore task of the machine that reads `pointId` from the vault is pending or running. */
-async function restoreOpen(deps: ArmDeps, machineId: string, pointId: string): Promise<boolean> {
-  let vmId: string;
-  try {
-    vmId = (await vmOfMachine(deps.store, machineId)).data.id;
-  } catch (error) {
-    if (isArcaError(error) && error.code === 'ResourceNotFound') return false;
-    throw error;
-  }
-  const open = await agentTasksOf(deps.store, vmId, ['pending', 'transitioning']);
-  return open.some((task) => task.data.settings.kind === 'restore' && task.data.settings.repositoryPointId === pointId);
-}
 
 function position(text: string | undefined, what: string): number {
   if (text === undefined || !/^\d{1,15}$/.test(text)) throw new ArcaError('UserErrorInvalidArgument', { name: what, reason: `"${String(text).slice(0, 20)}" is not a whole number of zero or more` });
@@ -38,9 +23,10 @@ function position(text: string | undefined, what: string): number {
  * The restore read routes (protocol/upload-channel.ts RESTORE_READ_PATHS): a machine's snapshot
  * extension reads a recovery point of its own machine back for an OriginalLocation restore from the
  * vault tier. Least privilege, checked in this order on every call: an Agent token for the machine
- * in the path (AuthorizationFailed), a point whose manifest names that machine
- * (UserErrorRestorePointOfAnotherMachine, 403, audited), and a restore task of that point pending or
- * running on it (RestoreReadNoOpenTask). Chunks leave sealed as stored: the extension opens them
+ * in the path (AuthorizationFailed), a restore task of that point pending or running on it
+ * (RestoreReadNoOpenTask; checked before the point is looked up, so a token cannot probe point ids),
+ * and a point whose manifest names that machine (UserErrorRestorePointOfAnotherMachine, 403,
+ * audited). Chunks leave sealed as stored: the extension opens them
  * with the keys of `GET …/repository/keys` and checks each against its id.
  */
 export function registerRestoreReadRoutes(app: FastifyInstance, deps: ArmDeps, channel: UploadChannelDeps): void {
@@ -58,14 +44,14 @@ export function registerRestoreReadRoutes(app: FastifyInstance, deps: ArmDeps, c
       const params = request.params as Params;
       let principal: Principal | undefined;
       try {
-        principal = await authenticate(request.headers.authorization, deps.store, deps.clock.now());
-        const asked = (request.query as Record<string, string | undefined>)['api-version'];
-        if (asked === undefined || asked === '') throw new ArcaError('MissingApiVersionParameter', { supported: AGENT_API_VERSION });
-        if (asked !== AGENT_API_VERSION) throw new ArcaError('InvalidApiVersionParameter', { apiVersion: asked.slice(0, 40), supported: AGENT_API_VERSION });
+        principal = await authenticateAgent(request, deps);
         authorize(principal, 'agent', { machineId: params.machineId });
         if (!/^[A-Za-z0-9][A-Za-z0-9_-]{0,99}$/.test(params.pointId)) throw new ArcaError('UserErrorInvalidArgument', { name: 'pointId', reason: 'it is not a recovery point id' });
+        // The open task first (a few metadata reads): without one, no point id is looked up, so a
+        // token cannot probe which points exist or fill the manifest cache.
+        const restoring = (task: SnapshotTaskSettings) => task.kind === 'restore' && task.repositoryPointId === params.pointId;
+        if (!(await hasOpenTask(deps, params.machineId, restoring))) throw new ArcaError('RestoreReadNoOpenTask', { machineId: params.machineId, point: params.pointId });
         const manifest = await reader.pointOf(params.machineId, params.pointId);
-        if (!(await restoreOpen(deps, params.machineId, params.pointId))) throw new ArcaError('RestoreReadNoOpenTask', { machineId: params.machineId, point: params.pointId });
         await work(reply, manifest, params);
       } catch (thrown) {
         const error = toArcaError(thrown, `${request.method} restore read`, request.id);

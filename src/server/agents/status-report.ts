@@ -2,8 +2,8 @@ import { ArcaError } from '../../core/errors/index.ts';
 import type { StatusReport, TaskStatusReport } from '../../protocol/index.ts';
 import type { MetadataOperations } from '../persistence/index.ts';
 import { settleRemovals } from '../resources/extension-removal.ts';
-import type { ExtensionRuntime } from '../resources/virtual-machine-model.ts';
-import { getVirtualMachine, putVirtualMachineRuntime } from '../resources/virtual-machines-store.ts';
+import type { ExtensionRuntime, VirtualMachineRecord } from '../resources/virtual-machine-model.ts';
+import { putVirtualMachineRuntime } from '../resources/virtual-machines-store.ts';
 import type { AgentTaskRecord, AgentTaskStatus } from './agent-task-model.ts';
 import type { AgentTaskNotifier } from './agent-task-notifier.ts';
 import { getAgentTask, updateAgentTask } from './agent-tasks-store.ts';
@@ -62,14 +62,21 @@ export async function applyStatusReport(
     }
   }
   const { status, version, message } = report.agent;
-  const before = await getVirtualMachine(store, vm.id);
-  const removals = settleRemovals(before?.data.runtime.removedExtensions ?? [], report.extensions);
-  await putVirtualMachineRuntime(store, vm.id, {
-    agent: { status, version, lastReport: now.toISOString(), ...(message === undefined ? {} : { message }) },
-    extensions: extensionsOf({ ...report, extensions: removals.shown }, now),
-    ...(before?.data.runtime.removedExtensions === undefined ? {} : { removedExtensions: removals.pending }),
+  // Which removals the report settles is decided on the record the runtime is saved over, inside the
+  // conflict retry: an extension DELETE that lands meanwhile is seen, not overwritten.
+  let before: VirtualMachineRecord | undefined;
+  let shown: StatusReport['extensions'] = [];
+  await putVirtualMachineRuntime(store, vm.id, (current) => {
+    const removals = settleRemovals(current.runtime.removedExtensions ?? [], report.extensions);
+    before = current;
+    shown = removals.shown;
+    return {
+      agent: { status, version, lastReport: now.toISOString(), ...(message === undefined ? {} : { message }) },
+      extensions: extensionsOf({ ...report, extensions: removals.shown }, now),
+      ...(current.runtime.removedExtensions === undefined ? {} : { removedExtensions: removals.pending }),
+    };
   });
-  if (before) await followExtensionHealth(store, before.data, removals.shown);
+  if (before) await followExtensionHealth(store, before, shown);
   for (const task of report.tasks) await updateAgentTask(store, task.taskId, (current) => applyTaskReport(current, task, now));
   if (report.goalStateIncarnation !== undefined) await acknowledgeGoalState(store, vm.id, report.goalStateIncarnation);
   for (const task of report.tasks) notifier.notify(task.taskId);

@@ -60,11 +60,17 @@ export function applyRuntime(name: string, runtime: VmRuntime, update: VmRuntime
  * Not subject to locks: it reports state, it does not change the resource. ResourceNotFound when
  * the VM does not exist.
  */
-export function putVirtualMachineRuntime(store: MetadataOperations, id: ResourceId | string, update: VmRuntimeUpdate): Promise<StoredRecord<VirtualMachineRecord>> {
+export function putVirtualMachineRuntime(
+  store: MetadataOperations,
+  id: ResourceId | string,
+  update: VmRuntimeUpdate | ((current: VirtualMachineRecord) => VmRuntimeUpdate),
+): Promise<StoredRecord<VirtualMachineRecord>> {
   return withRetryOnConflict(async () => {
     const record = await getVirtualMachine(store, id);
     if (!record) throw new ArcaError('ResourceNotFound', { resourceId: idText(id) });
-    const data: VirtualMachineRecord = { ...record.data, runtime: applyRuntime(record.data.name, record.data.runtime, update) };
+    // An update that depends on the record is computed again on every attempt, from the record it is saved over.
+    const wanted = typeof update === 'function' ? update(record.data) : update;
+    const data: VirtualMachineRecord = { ...record.data, runtime: applyRuntime(record.data.name, record.data.runtime, wanted) };
     return saveVirtualMachine(store, data, record.version);
   });
 }

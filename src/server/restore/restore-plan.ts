@@ -1,5 +1,6 @@
 import { ArcaError } from '../../core/errors/index.ts';
 import { formatResourceId, resourceNameProblem } from '../../core/ids/index.ts';
+import { AGENT_CAPABILITIES, agentCan } from '../../core/versions/agent-version.ts';
 import { normalizeLocation } from '../arm/index.ts';
 import type { DiskEncryption, VmDisk } from '../resources/virtual-machine-model.ts';
 import type { RecoveryType, RestoreRequest } from './restore-request.ts';
@@ -128,12 +129,15 @@ export function agentRestorable(source: RestoreSource, now: Date): { collectionI
 
 /**
  * OriginalLocation from the vault tier by the machine's agent: the machine has an agent (it
- * registered) and the agent registered where each of the point's disks is. The safety point goes
- * under the point's instant collection when it had one, else under the machine's own name.
+ * registered) of a version that can write a vault-tier point back (AGENT_CAPABILITIES), and the
+ * agent registered where each of the point's disks is. Otherwise the vault writes new disk files
+ * and points the machine at them, as for a machine without an agent. The safety point goes under
+ * the point's instant collection when it had one, else under the machine's own name.
  */
 export function agentWritable(source: RestoreSource): { collectionId: string } | undefined {
   const vm = source.vm;
   if (vm === undefined || vm.runtime.agent.status === 'NotInstalled') return undefined;
+  if (!agentCan(vm.runtime.agent.version, AGENT_CAPABILITIES.vaultTierRestore)) return undefined;
   if (!source.point.arca.disks.every((disk) => sourceDisk(source, disk.lun)?.path !== undefined)) return undefined;
   return { collectionId: source.point.arca.instant?.collectionId ?? vm.id };
 }

@@ -1,29 +1,31 @@
 import { ArcaError, isArcaError } from '../../core/errors/index.ts';
-import type { ChunkIndex } from '../index/chunk-index.ts';
+import type { ChunkIndex, ChunkLocation } from '../index/chunk-index.ts';
 import { packKey, unhex } from '../repository/layout.ts';
 import type { Repository } from '../repository/repository.ts';
 import type { ChunkWorkerPool } from '../workers/worker-pool.ts';
 import { idsOfPiece } from './ref-list.ts';
 
 /**
- * Fetches one chunk from its pack (a ranged read) and opens it on a worker. When the pack is gone
- * (prune deleted it after copying its chunks elsewhere) the chunk's other known locations are tried.
+ * Fetches one chunk from its pack, still sealed (a ranged read). When the pack is gone (prune
+ * deleted it after copying its chunks elsewhere) the chunk's other known locations are tried;
+ * RepositoryBlobNotFound when none is left, RepositoryChunkMissing when the index has none.
  */
-export async function readChunk(repo: Repository, index: ChunkIndex, pool: ChunkWorkerPool, id: string, signal?: AbortSignal): Promise<Uint8Array> {
+export async function readSealedChunk(repo: Repository, index: ChunkIndex, id: string, signal?: AbortSignal): Promise<{ sealed: Uint8Array; location: ChunkLocation }> {
   const locations = index.locations(id);
   if (locations.length === 0) throw new ArcaError('RepositoryChunkMissing', { chunk: id, points: 'see `arca repo verify`' });
-  let sealed: Uint8Array | undefined;
-  let location = locations[0] as (typeof locations)[number];
-  for (const [n, candidate] of locations.entries()) {
-    location = candidate;
+  for (const [n, location] of locations.entries()) {
     try {
-      sealed = await repo.store.get(packKey(location.packId), { range: { offset: location.offset, length: location.length }, signal });
-      break;
+      return { sealed: await repo.store.get(packKey(location.packId), { range: { offset: location.offset, length: location.length }, signal }), location };
     } catch (error) {
       if (!(isArcaError(error) && error.code === 'RepositoryBlobNotFound') || n === locations.length - 1) throw error;
     }
   }
-  if (!sealed) throw new ArcaError('RepositoryChunkMissing', { chunk: id, points: 'see `arca repo verify`' });
+  throw new ArcaError('RepositoryChunkMissing', { chunk: id, points: 'see `arca repo verify`' });
+}
+
+/** Fetches one chunk (readSealedChunk) and opens it on a worker. */
+export async function readChunk(repo: Repository, index: ChunkIndex, pool: ChunkWorkerPool, id: string, signal?: AbortSignal): Promise<Uint8Array> {
+  const { sealed, location } = await readSealedChunk(repo, index, id, signal);
   try {
     return await pool.open(unhex(id), sealed, location.flags, location.rawLength);
   } catch (error) {

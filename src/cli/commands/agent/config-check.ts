@@ -17,6 +17,7 @@ export function configCheckCommand(): Command {
   return new Command('check')
     .description('check the agent configuration file: unknown keys and bad values with their line numbers, then every key\'s value')
     .option('--config <file>', 'configuration file (default /etc/arca/agent.conf)')
+    .addHelpText('after', '\nExamples:\n  sudo arca agent config check\n  arca agent config check --config ./agent.conf -o json\n')
     .action(async function (this: Command, opts: { config?: string }) {
       const out = outputContext(this);
       const loaded = await loadAgentConfig(opts.config);

@@ -9,6 +9,7 @@ export function runCommand(extensionHost?: ExtensionHostFactory): Command {
   return new Command('run')
     .description('run the agent daemon: pull the goal state, run extensions, report status and heartbeat (stops on SIGTERM)')
     .option('--config <file>', 'configuration file (default /etc/arca/agent.conf)')
+    .addHelpText('after', '\nExamples:\n  sudo systemctl start arca-agent          # how it normally runs (ExecStart=arca agent run)\n  sudo arca agent run --config /etc/arca/agent.conf   # in the foreground, JSON logs on stdout\n')
     .action(async (opts: { config?: string }) => {
       const controller = new AbortController();
       // `on`, not `once`: under the supervisor (AutoUpdate.Enabled=y) systemd's SIGTERM may reach a

@@ -1,8 +1,10 @@
 import { fail, pass, warn, type Check, type Finding, type Fix } from '../../../agent/doctor/check.ts';
 import type { BackupApi, Resource, VaultRef } from '../../../client/backup-api.ts';
 import { listResourceGroups, listRestorePointCollections } from '../../../client/doctor-api.ts';
+import { ResourceApi } from '../../../client/resource-api.ts';
 import { findEntry, isArcaError, type CatalogCode } from '../../../core/errors/index.ts';
 import { INSTANT_RETENTION_DAYS, MAX_INSTANT_RESTORE_POINTS_PER_VM } from '../../../core/limits.ts';
+import { SNAPSHOT_EXTENSION } from '../../../protocol/index.ts';
 import { VAULT_TITLES } from './vault-titles.ts';
 
 /** What every vault-side check sees: the API, the vault, the machine as the vault knows it. */
@@ -41,16 +43,37 @@ export const vmAgentCheck: Check<VaultContext> = {
   },
 };
 
+/**
+ * The seed's fix for a snapshot extension stuck failed: remove it, and the next backup installs it
+ * afresh. Nothing of the backups is lost, so it is not destructive; other extensions are not ours to remove.
+ */
+function removeFailedExtensionFix(context: VaultContext, extension: string): Fix {
+  return {
+    description: `remove the failed extension ${extension} from ${context.vm.name} so that the next backup reinstalls it`,
+    destructive: false,
+    async apply() {
+      const removed = await new ResourceApi(context.api.arm).removeExtension(context.vm.resourceGroup, context.vm.name, extension);
+      return removed
+        ? `removed ${extension} from ${context.vm.name}; the next backup installs it again`
+        : `${context.vm.name} no longer had ${extension}; the next backup installs it`;
+    },
+  };
+}
+
 export const vmExtensionsCheck: Check<VaultContext> = {
   id: 'vault.extensions',
   title: VAULT_TITLES['vault.extensions'],
-  async run({ api, vm }) {
+  async run(context) {
+    const { api, vm } = context;
     const view = await api.instanceView(vm.resourceGroup, vm.name) as InstanceView;
     const extensions = view.extensions ?? [];
     if (extensions.length === 0) return pass('no extension reported yet; the first backup installs the snapshot extension');
     return extensions.map((extension) => {
       const status = extension.statuses?.[0];
-      if (status?.level === 'Error') return fail(`${extension.name}: ${status.displayStatus ?? ''}: ${status.message ?? ''}`, 'UserErrorVmProvisioningStateFailed', { vmName: vm.name, extensionName: extension.name });
+      if (status?.level === 'Error') {
+        const fix = extension.name === SNAPSHOT_EXTENSION ? removeFailedExtensionFix(context, extension.name) : undefined;
+        return fail(`${extension.name}: ${status.displayStatus ?? ''}: ${status.message ?? ''}`, 'UserErrorVmProvisioningStateFailed', { vmName: vm.name, extensionName: extension.name }, fix);
+      }
       return pass(`${extension.name}: ${status?.displayStatus ?? 'no status'}`);
     });
   },

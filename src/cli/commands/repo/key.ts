@@ -10,6 +10,7 @@ export function keyCommand(): Command {
 
   repoOption(key.command('list'))
     .description('list the key files; the one that opened the repository is marked')
+    .addHelpText('after', '\nExample:\n  ARCA_PASSPHRASE=secret arca repo key list --repo /srv/arca-repo\n')
     .action(async function (this: Command, opts: { repo: string }) {
       const out = outputContext(this);
       await withRepository(opts.repo, async ({ repo }) => {
@@ -21,6 +22,7 @@ export function keyCommand(): Command {
 
   repoOption(key.command('add'))
     .description('add another passphrase (ARCA_NEW_PASSPHRASE, or asked twice on a terminal)')
+    .addHelpText('after', '\nExample:\n  ARCA_PASSPHRASE=secret ARCA_NEW_PASSPHRASE=second arca repo key add --repo /srv/arca-repo\n')
     .action(async function (this: Command, opts: { repo: string }) {
       const out = outputContext(this);
       await withRepository(opts.repo, async ({ repo }) => {
@@ -33,6 +35,7 @@ export function keyCommand(): Command {
   repoOption(key.command('remove'))
     .description('remove a key file; the last one cannot be removed, also when removals run at the same time')
     .argument('<id>', 'key id from `arca repo key list`')
+    .addHelpText('after', '\nExample:\n  ARCA_PASSPHRASE=second arca repo key remove 3f2a9c1e --repo /srv/arca-repo\n')
     .action(async function (this: Command, id: string, opts: { repo: string }) {
       const out = outputContext(this);
       await withRepository(opts.repo, async ({ repo }) => {
