@@ -23,10 +23,14 @@ export interface VmSnapshotConfig {
   readonly cpuThresholdPercent: number;
   /** Above this memory use, in percent, the snapshot waits (the seed's 90 %). */
   readonly memoryThresholdPercent: number;
+  /** Size of the sparse copy-on-write file made for each device-mapper snapshot, in MiB. */
+  readonly dmCowSizeMiB: number;
+  /** A spare block device to hold the copy-on-write data instead of a file. */
+  readonly dmCowDevice?: string;
 }
 
 export const DEFAULT_CONFIG_PATH = '/etc/arca/vmsnapshot.json';
-export const DEFAULT_CONFIG: VmSnapshotConfig = { freezeTimeoutSeconds: 30, excludeMounts: [], loadTimeoutSeconds: 600, minFreePercent: 50, cpuThresholdPercent: HIGH_LOAD_PERCENT, memoryThresholdPercent: HIGH_LOAD_PERCENT };
+export const DEFAULT_CONFIG: VmSnapshotConfig = { freezeTimeoutSeconds: 30, excludeMounts: [], loadTimeoutSeconds: 600, minFreePercent: 50, cpuThresholdPercent: HIGH_LOAD_PERCENT, memoryThresholdPercent: HIGH_LOAD_PERCENT, dmCowSizeMiB: 4096 };
 
 function number(body: Record<string, unknown>, key: string, fallback: number, min: number, max: number): number {
   const value = body[key] ?? fallback;
@@ -55,9 +59,13 @@ export function parseConfig(value: unknown): VmSnapshotConfig {
   if (!Array.isArray(exclude) || !exclude.every((m) => typeof m === 'string' && m.startsWith('/'))) throw invalidArgument('excludeMounts', 'it must be a list of absolute paths');
   const pre = script(body, 'pre');
   const post = script(body, 'post');
+  const cowDevice = body['dmCowDevice'];
+  if (cowDevice !== undefined && (typeof cowDevice !== 'string' || !cowDevice.startsWith('/dev/'))) throw invalidArgument('dmCowDevice', 'it must be a device path under /dev/');
   return {
     ...(pre ? { preScript: pre } : {}),
     ...(post ? { postScript: post } : {}),
+    ...(cowDevice ? { dmCowDevice: cowDevice } : {}),
+    dmCowSizeMiB: number(body, 'dmCowSizeMiB', DEFAULT_CONFIG.dmCowSizeMiB, 16, 1_048_576),
     freezeTimeoutSeconds: number(body, 'freezeTimeoutSeconds', DEFAULT_CONFIG.freezeTimeoutSeconds, 1, 600),
     excludeMounts: exclude as string[],
     loadTimeoutSeconds: number(body, 'loadTimeoutSeconds', DEFAULT_CONFIG.loadTimeoutSeconds, 0, 86_400),

@@ -11,7 +11,9 @@ import { ProcLoadProbe, type LoadProbe } from './machine-checks.ts';
 import { parseMountinfo } from './mountinfo.ts';
 import { removeDeletedPoints } from './restore-points.ts';
 import { runRestoreTask } from './restore-task.ts';
-import { DeviceMapperSnapshotProvider, ReflinkSnapshotProvider, type SnapshotProvider } from './snapshot-provider.ts';
+import { execRunner } from './command-runner.ts';
+import { DeviceMapperSnapshotProvider } from './device-mapper-provider.ts';
+import { ReflinkSnapshotProvider, type SnapshotProvider } from './snapshot-provider.ts';
 import { runSnapshotTask } from './snapshot-task.ts';
 import type { Uploader } from './uploader.ts';
 
@@ -105,7 +107,10 @@ export async function enableVmSnapshot(run: ExtensionRun, deps: EnableDeps): Pro
         clock: deps.clock,
         config,
         freezer: deps.freezer ?? new FsFreezeFreezer(),
-        providers: deps.providers ?? [new ReflinkSnapshotProvider(), new DeviceMapperSnapshotProvider()],
+        providers: deps.providers ?? [
+          new ReflinkSnapshotProvider(),
+          new DeviceMapperSnapshotProvider({ stateDir: run.stateDir, runner: execRunner(), cowSizeBytes: config.dmCowSizeMiB * 2 ** 20, ...(config.dmCowDevice ? { cowDevice: config.dmCowDevice } : {}), ...(deps.log ? { log: deps.log } : {}) }),
+        ],
         loadProbe: deps.loadProbe ?? new ProcLoadProbe(),
         readMounts,
         machine: body.machine,

@@ -16,9 +16,20 @@ export interface FrozenMounts {
   thaw(): Promise<boolean>;
 }
 
+export interface FreezeOptions {
+  readonly timeoutMs: number;
+  readonly vmName: string;
+  /**
+   * Device-mapper devices the snapshots suspend inside the frozen window. Should the extension die
+   * or hang there, the watchdog resumes them before it thaws: a suspended device holds all I/O,
+   * and a thaw of a file system on it may block as well.
+   */
+  readonly devicesToResume?: readonly string[];
+}
+
 /** Freezes file systems (FIFREEZE) for the few milliseconds the disk snapshots take. */
 export interface Freezer {
-  freeze(mounts: readonly Mount[], options: { readonly timeoutMs: number; readonly vmName: string }): Promise<FrozenMounts>;
+  freeze(mounts: readonly Mount[], options: FreezeOptions): Promise<FrozenMounts>;
 }
 
 const WATCHDOG = fileURLToPath(new URL('./watchdog-main.ts', import.meta.url));
@@ -34,11 +45,12 @@ interface Watchdog {
 
 /**
  * Starts the watchdog before anything is frozen: a detached process (its own session, so that
- * killing the extension's process group spares it) that thaws the mounts after `timeoutMs`, or at
- * once when the extension dies, unless the extension releases it first.
+ * killing the extension's process group spares it) that resumes the devices and thaws the mounts
+ * after `timeoutMs`, or at once when the extension dies, unless the extension releases it first.
  */
-async function startWatchdog(mountPoints: readonly string[], timeoutMs: number): Promise<Watchdog> {
-  const child = spawn(process.execPath, [WATCHDOG, String(timeoutMs), ...mountPoints], { detached: true, stdio: ['pipe', 'pipe', 'ignore'] });
+async function startWatchdog(mountPoints: readonly string[], devicesToResume: readonly string[], timeoutMs: number): Promise<Watchdog> {
+  const resume = devicesToResume.length > 0 ? ['--resume', ...devicesToResume] : [];
+  const child = spawn(process.execPath, [WATCHDOG, String(timeoutMs), ...mountPoints, ...resume], { detached: true, stdio: ['pipe', 'pipe', 'ignore'] });
   const lines = createInterface({ input: child.stdout as NodeJS.ReadableStream });
   const watchdog: Watchdog = {
     child,
@@ -82,9 +94,11 @@ async function thawList(mounts: readonly Mount[]): Promise<boolean> {
 
 /** The real freezer: `fsfreeze -f` on each mount in order, `fsfreeze -u` in reverse. */
 export class FsFreezeFreezer implements Freezer {
-  async freeze(mounts: readonly Mount[], options: { readonly timeoutMs: number; readonly vmName: string }): Promise<FrozenMounts> {
-    if (mounts.length === 0) return { mounts: [], thawedByWatchdog: () => false, thaw: async () => true };
-    const watchdog = await startWatchdog(mounts.map((m) => m.mountPoint), options.timeoutMs);
+  async freeze(mounts: readonly Mount[], options: FreezeOptions): Promise<FrozenMounts> {
+    const devicesToResume = [...new Set(options.devicesToResume ?? [])];
+    // With devices to resume the watchdog guards the window even when no mount is frozen.
+    if (mounts.length === 0 && devicesToResume.length === 0) return { mounts: [], thawedByWatchdog: () => false, thaw: async () => true };
+    const watchdog = await startWatchdog(mounts.map((m) => m.mountPoint), devicesToResume, options.timeoutMs);
     const frozen: Mount[] = [];
     for (const mount of mounts) {
       try {

@@ -1,5 +1,5 @@
 import { constants } from 'node:fs';
-import { access, copyFile, rm, stat, writeFile } from 'node:fs/promises';
+import { copyFile, rm, stat, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 
 /** A disk as the task names it, with where it lives on this machine. */
@@ -10,15 +10,33 @@ export interface TaskDisk {
 
 export type Support = { readonly ok: true } | { readonly ok: false; readonly reason: string };
 
+/** The task a snapshot belongs to: providers that set things up name and record them by it. */
+export interface SnapshotContext {
+  readonly taskId: string;
+  readonly vmName: string;
+}
+
 /**
  * Takes a copy-on-write snapshot of one disk. `supports` is asked before anything is frozen, so
  * that the freeze covers only the snapshots themselves; `snapshot` must then take milliseconds.
+ * Providers whose snapshots are transient (device-mapper) also `prepare` before the freeze,
+ * `verify` after the disks are read and `release` once the task has settled — and `release` must
+ * be safe to call any number of times, including after a crash or when nothing was set up.
  */
 export interface SnapshotProvider {
   readonly name: string;
   supports(disk: TaskDisk, targetDir: string): Promise<Support>;
+  prepare?(disk: TaskDisk, context: SnapshotContext): Promise<void>;
+  /**
+   * After `prepare`: the device-mapper devices `snapshot` suspends for this disk. The freeze
+   * watchdog resumes them should the extension die or hang inside the frozen window.
+   */
+  devicesToResume?(disk: TaskDisk): readonly string[];
   /** Returns the snapshot's path. */
-  snapshot(disk: TaskDisk, target: string): Promise<string>;
+  snapshot(disk: TaskDisk, target: string, context?: SnapshotContext): Promise<string>;
+  /** Throws when a snapshot stopped being a true image while it was read. */
+  verify?(taskId: string, vmName: string): Promise<void>;
+  release?(taskId: string): Promise<void>;
 }
 
 /** Disk image files on a file system that shares extents (XFS with reflink, btrfs): FICLONE. */
@@ -46,25 +64,6 @@ export class ReflinkSnapshotProvider implements SnapshotProvider {
   async snapshot(disk: TaskDisk, target: string): Promise<string> {
     await copyFile(disk.path, target, constants.COPYFILE_FICLONE_FORCE);
     return target;
-  }
-}
-
-/**
- * Block devices: device-mapper snapshots where the kernel has them. Only the detection is here;
- * this machine has no device-mapper, so the snapshot itself is not built yet.
- */
-export class DeviceMapperSnapshotProvider implements SnapshotProvider {
-  readonly name = 'device-mapper';
-
-  async supports(disk: TaskDisk): Promise<Support> {
-    if (!(await stat(disk.path)).isBlockDevice()) return { ok: false, reason: `${disk.path} is not a block device` };
-    const present = await access('/dev/mapper/control').then(() => true, () => false);
-    if (!present) return { ok: false, reason: 'device-mapper is not available on this machine (no /dev/mapper/control), so a block device cannot be snapshotted' };
-    return { ok: false, reason: 'device-mapper snapshots are not supported by this version of the extension' };
-  }
-
-  snapshot(): Promise<string> {
-    return Promise.reject(new Error('device-mapper snapshots are not supported by this version of the extension'));
   }
 }
 

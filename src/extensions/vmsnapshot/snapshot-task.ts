@@ -20,19 +20,37 @@ function errorReport(taskId: string, phase: 'snapshot' | 'transfer', thrown: unk
 }
 
 /**
+ * Takes down what providers with transient snapshots (device-mapper) set up for the task. A
+ * failure is only logged: the provider keeps its record, and the next run of the task tries again.
+ */
+async function releaseSnapshots(task: SnapshotTaskGoal, deps: SnapshotTaskDeps): Promise<void> {
+  for (const provider of deps.providers) {
+    try {
+      await provider.release?.(task.taskId);
+    } catch (error) {
+      deps.log?.(`${provider.name}: ${(error as Error).message}`);
+    }
+  }
+}
+
+/**
  * One snapshot task, idempotent per task id: a settled task reports its stored result again; a
  * task whose snapshot is taken goes straight to the transfer (so an interrupted backup resumes
- * without a second freeze); otherwise the snapshot phase runs, then the transfer.
+ * without a second freeze); otherwise the snapshot phase runs, then the transfer. Transient
+ * snapshots are released once the result is written (and again, harmlessly, on any later run),
+ * and before a snapshot phase starts, so that a crash in the middle of one leaves nothing behind.
  */
 export async function runSnapshotTask(task: SnapshotTaskGoal, deps: SnapshotTaskDeps): Promise<TaskStatusReport> {
   let journal: TaskJournal = await readJournal(deps.stateDir, task.taskId);
   if (journal.final) {
+    await releaseSnapshots(task, deps);
     await deps.report(journal.final);
     return journal.final;
   }
   let final: TaskStatusReport;
   try {
     if (!journal.snapshot) {
+      await releaseSnapshots(task, deps);
       const taken = await takeSnapshot(task, deps);
       deps.log?.(`snapshot taken: ${taken.consistency}, ${taken.frozenMounts.length} mounts frozen for ${taken.frozenMs} ms`);
       journal = { ...journal, snapshot: { consistency: taken.consistency, ...(taken.consistencyReason ? { consistencyReason: taken.consistencyReason } : {}), snapshots: taken.snapshots } };
@@ -51,6 +69,7 @@ export async function runSnapshotTask(task: SnapshotTaskGoal, deps: SnapshotTask
       ...(deps.signal ? { signal: deps.signal } : {}),
       onProgress: (progress) => void deps.report({ taskId: task.taskId, status: 'transitioning', phase: 'transfer', progress }),
     });
+    for (const provider of deps.providers) await provider.verify?.(task.taskId, deps.machine.name);
     final = { taskId: task.taskId, status: 'success', phase: 'transfer', progress: 100, result: { ...snapshot, ...uploaded } };
     // Failing to keep them only costs the next backup its change tracking.
     const kept = await keepChunkIds(deps.stateDir, task.taskId, snapshot.snapshots, chunkIds).catch((error: unknown) => {
@@ -62,6 +81,7 @@ export async function runSnapshotTask(task: SnapshotTaskGoal, deps: SnapshotTask
     final = errorReport(task.taskId, journal.snapshot ? 'transfer' : 'snapshot', thrown, deps.machine.name);
   }
   await writeJournal(deps.stateDir, { ...journal, final });
+  await releaseSnapshots(task, deps);
   await deps.report(final);
   return final;
 }

@@ -104,6 +104,10 @@ export async function takeSnapshot(task: SnapshotTaskGoal, deps: SnapshotDeps): 
   await checkFreeSpace(vmName, cowFolders.filter(Boolean), config.minFreePercent);
   await waitForLoad(deps.loadProbe, { vmName, timeoutMs: config.loadTimeoutSeconds * 1000, clock: deps.clock, thresholds: { cpuPercent: config.cpuThresholdPercent, memoryPercent: config.memoryThresholdPercent }, onDelayed: (s) => deps.log?.(`snapshot delayed: CPU ${s.cpuPercent} %, memory ${s.memoryPercent} %`) });
   checkCancelled(deps.signal);
+  const context = { taskId: task.taskId, vmName };
+  // Whatever a provider sets up here is taken down by its `release` (snapshot-task.ts), also on failure.
+  for (const plan of plans) if (plan.copyOnWrite) await plan.provider.prepare?.(plan.disk, context);
+  const devicesToResume = plans.flatMap((plan) => (plan.copyOnWrite ? (plan.provider.devicesToResume?.(plan.disk) ?? []) : []));
   await deps.report({ taskId: task.taskId, status: 'transitioning', phase: 'snapshot', progress: 10 });
 
   const scriptOptions = { vmName, logDir: deps.logDir, ...(deps.signal ? { signal: deps.signal } : {}) };
@@ -117,12 +121,12 @@ export async function takeSnapshot(task: SnapshotTaskGoal, deps: SnapshotDeps): 
     checkCancelled(deps.signal);
     const mounts = await mountsToFreeze(disks, plans, targets, deps);
     await checkMountsOpen(mounts, vmName);
-    const frozen = await deps.freezer.freeze(mounts, { timeoutMs: config.freezeTimeoutSeconds * 1000, vmName });
+    const frozen = await deps.freezer.freeze(mounts, { timeoutMs: config.freezeTimeoutSeconds * 1000, vmName, ...(devicesToResume.length > 0 ? { devicesToResume } : {}) });
     const started = deps.clock.now().getTime();
     try {
       for (const plan of plans) {
         const target = plan.copyOnWrite ? snapshotPath(plan.disk.path, task.collectionId, task.pointName, plan.disk.name) : plan.disk.path;
-        snapshots.push({ disk: plan.disk.name, path: await plan.provider.snapshot(plan.disk, target) });
+        snapshots.push({ disk: plan.disk.name, path: await plan.provider.snapshot(plan.disk, target, context) });
       }
     } finally {
       expired = frozen.thawedByWatchdog();

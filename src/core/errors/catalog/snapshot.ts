@@ -302,4 +302,52 @@ export const snapshotErrors = defineErrors({
       ],
     },
   },
+  ExtensionDeviceMapperSnapshotFailed: {
+    numericCode: 770312,
+    httpStatus: 500,
+    retryable: true,
+    phase: 'snapshot',
+    en: {
+      title: 'Device-mapper snapshot failed',
+      message: 'The VMSnapshot extension on {vmName} could not take the device-mapper snapshot of disk {diskName}: the step "{step}" failed ({reason}). Everything the extension had set up for the snapshot was removed and the disk is left as it was.',
+      recommendations: [
+        'Run `dmsetup ls` and `dmsetup info` as root on the machine and check that the device behind {diskName} is active and not suspended.',
+        'Look for leftovers named `arca-…` in `dmsetup ls` and `losetup -a`; the extension removes them on its next run, but another tool that holds them open prevents it.',
+        'Run `arca backup now --vm {vmName}`.',
+      ],
+    },
+    es: {
+      title: 'Falló la instantánea de device-mapper',
+      message: 'La extensión VMSnapshot de {vmName} no pudo tomar la instantánea de device-mapper del disco {diskName}: falló el paso "{step}" ({reason}). Se quitó todo lo que la extensión había preparado para la instantánea y el disco queda como estaba.',
+      recommendations: [
+        'Ejecute `dmsetup ls` y `dmsetup info` como root en la máquina y compruebe que el dispositivo de {diskName} está activo y no suspendido.',
+        'Busque restos con nombre `arca-…` en `dmsetup ls` y `losetup -a`; la extensión los quita en su siguiente ejecución, pero otra herramienta que los mantenga abiertos lo impide.',
+        'Ejecute `arca backup now --vm {vmName}`.',
+      ],
+    },
+  },
+  UserErrorSnapshotCowStoreFull: {
+    numericCode: 770313,
+    httpStatus: 409,
+    retryable: true,
+    phase: 'snapshot',
+    en: {
+      title: 'Snapshot copy-on-write store filled up',
+      message: 'While disk {diskName} of {vmName} was being read from its device-mapper snapshot, the disk took more writes than its {cowSize} copy-on-write store could hold. The kernel dropped the snapshot, so what was read cannot be trusted and no point was kept.',
+      recommendations: [
+        'Raise `dmCowSizeMiB` in `/etc/arca/vmsnapshot.json`, or name a larger spare device in `dmCowDevice`.',
+        'Schedule the backup at a quieter time, when the disk takes fewer writes.',
+        'Run `arca backup now --vm {vmName}`.',
+      ],
+    },
+    es: {
+      title: 'Se llenó el almacén de copia en escritura de la instantánea',
+      message: 'Mientras se leía el disco {diskName} de {vmName} desde su instantánea de device-mapper, el disco recibió más escrituras de las que cabían en su almacén de copia en escritura de {cowSize}. El kernel descartó la instantánea, así que lo leído no es fiable y no se conservó ningún punto.',
+      recommendations: [
+        'Aumente `dmCowSizeMiB` en `/etc/arca/vmsnapshot.json` o indique un dispositivo de reserva más grande en `dmCowDevice`.',
+        'Programe la copia de seguridad para un momento más tranquilo, en el que el disco reciba menos escrituras.',
+        'Ejecute `arca backup now --vm {vmName}`.',
+      ],
+    },
+  },
 });
