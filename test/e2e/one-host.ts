@@ -187,9 +187,10 @@ export class OneHost {
   /**
    * The VM, its vault and a daily policy whose slot is the latest half hour; registration with a
    * one-time token pinned to the vault's CA; `arca agent run` until the vault sees it Ready. Returns
-   * what `arca agent register` printed. Protection is left to `protect()`.
+   * what `arca agent register` printed. Protection is left to `protect()`. `vaultUrl`: where the
+   * machine reaches the vault (another address on the way to the same server, such as a relay).
    */
-  async registerAgent(): Promise<{ registered: string }> {
+  async registerAgent(vaultUrl = this.arm.info.url): Promise<{ registered: string }> {
     assert.equal((await this.arca('PUT', RG, { location: LOCATION }, '2021-04-01')).status, 201);
     const vm = await this.arca('PUT', VM, {
       location: LOCATION,
@@ -226,7 +227,7 @@ export class OneHost {
         '',
       ].join('\n'),
     );
-    const registered = await runArca(['agent', 'register', '--config', config, '--vault', this.arm.info.url, '--machine-id', this.vmId, '--token', secret, '--ca-fingerprint', caFingerprint]);
+    const registered = await runArca(['agent', 'register', '--config', config, '--vault', vaultUrl, '--machine-id', this.vmId, '--token', secret, '--ca-fingerprint', caFingerprint]);
     assert.equal(registered.code, 0, registered.stderr);
     this.agent = spawn(process.execPath, [ARCA_BIN, 'agent', 'run', '--config', config], { stdio: ['ignore', 'pipe', 'pipe'] });
     this.agent.stdout?.setEncoding('utf8').on('data', (chunk: string) => (this.agentOutput += chunk));

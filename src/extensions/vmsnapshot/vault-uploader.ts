@@ -1,4 +1,5 @@
 import { ArcaError, invalidArgument, isArcaError } from '../../core/errors/index.ts';
+import { sleep } from '../../storage/blob/abort.ts';
 import { ChunkWorkerPool } from '../../storage/workers/worker-pool.ts';
 import type { JsonObject } from '../host/settings-files.ts';
 import { localRepositoryChannel } from './local-repository-channel.ts';
@@ -27,21 +28,45 @@ export function parseVaultSettings(value: unknown): VaultSettings {
  * (the vault hands out the derived keys only while the task is open) and closed when it ends. The
  * vault closing the channel mid-transfer (UploadChannelNoOpenTask) means the task was called off:
  * cancelled or timed out, so it ends as OperationCancelled rather than as a failure of its own.
+ *
+ * A connection cut mid-transfer fails the pack being streamed (its bytes are not kept, so the
+ * store cannot send it again). Once the channel had opened, such a failure (RepositoryStoreUnavailable)
+ * resumes the transfer on a new channel, up to `attempts` in all: packs already committed are in
+ * the vault's index, so only the rest is sent again. A vault never reached fails at once, after
+ * the store's own retries.
  */
 export class VaultChannelUploader implements Uploader {
   readonly #options: VaultChannelOptions;
   readonly #workers: number;
+  readonly #attempts: number;
+  readonly #resumeDelayMs: number;
 
-  constructor(options: VaultChannelOptions, workers = 2) {
+  constructor(options: VaultChannelOptions, workers = 2, resume: { readonly attempts?: number; readonly delayMs?: number } = {}) {
     this.#options = options;
     this.#workers = workers;
+    this.#attempts = resume.attempts ?? 3;
+    this.#resumeDelayMs = resume.delayMs ?? 1000;
   }
 
   async upload(input: UploadInput): Promise<UploadResult> {
+    for (let attempt = 1; ; attempt += 1) {
+      const opened = { value: false };
+      try {
+        return await this.#uploadOnce(input, opened);
+      } catch (error) {
+        const cut = opened.value && isArcaError(error) && error.code === 'RepositoryStoreUnavailable';
+        if (!cut || attempt >= this.#attempts || input.signal?.aborted) throw error;
+        await sleep(this.#resumeDelayMs * attempt, input.signal).catch(() => Promise.reject(error));
+      }
+    }
+  }
+
+  async #uploadOnce(input: UploadInput, opened: { value: boolean }): Promise<UploadResult> {
     let channel: VaultChannel | undefined;
     let pool: ChunkWorkerPool | undefined;
     try {
       channel = await openVaultChannel(this.#options);
+      opened.value = true;
       pool = new ChunkWorkerPool(channel.repo.keys, channel.repo.config.zstdLevel, this.#workers);
       return await new LocalRepositoryUploader(channel.repo, pool).upload(input);
     } catch (error) {
