@@ -1,6 +1,11 @@
+import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { ARCA_BIN, type RunResult } from '../support/arca-process.ts';
+import { mkdtemp, readFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { ARCA_BIN, startServer, type RunningServer, type RunResult } from '../support/arca-process.ts';
+import { ArmTestClient } from '../support/arm-client.ts';
 
 const cliEnv = (configFile: string, env: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv => ({
   ...process.env,
@@ -88,4 +93,40 @@ export function startCli(configFile: string, args: readonly string[], options: {
       });
     },
   };
+}
+
+/** A real `arca server` in a fresh data folder, and the real CLI signed in to it as its admin. */
+export interface SignedInCli {
+  readonly dataDir: string;
+  /** The test's own folder (the CLI's config file, the machines' disks). */
+  readonly workDir: string;
+  readonly configFile: string;
+  readonly server: RunningServer;
+  readonly arm: ArmTestClient;
+  readonly arca: ReturnType<typeof cli>;
+}
+
+/**
+ * Starts a server (with `serverArgs`, default `--retry-after 0`) and signs the CLI in with the
+ * admin token; with `vault`, also creates vault1 in group prod in westeurope and makes it the
+ * context's default. The caller stops the server and removes both folders.
+ */
+export async function signedInCli(prefix: string, options: { serverArgs?: readonly string[]; vault?: boolean } = {}): Promise<SignedInCli> {
+  const dataDir = await mkdtemp(join(tmpdir(), prefix));
+  const workDir = await mkdtemp(join(tmpdir(), `${prefix}machine-`));
+  const configFile = join(workDir, 'config.json');
+  const server = await startServer(dataDir, [...(options.serverArgs ?? ['--retry-after', '0'])]);
+  const adminToken = join(dataDir, 'admin-token');
+  const arm = await ArmTestClient.forDataDir(dataDir, (await readFile(adminToken, 'utf8')).trim());
+  const arca = cli(configFile);
+  const step = async (args: readonly string[]) => {
+    const run = await arca(args);
+    assert.equal(run.code, 0, `arca ${args.join(' ')}: ${run.stderr}`);
+  };
+  await step(['login', '--server', server.url, '--ca', arm.info.caFile, '--token-file', adminToken]);
+  if (options.vault) {
+    await step(['vault', 'create', 'vault1', '--resource-group', 'prod', '--location', 'westeurope']);
+    await step(['context', 'set', '--vault', 'vault1', '--resource-group', 'prod']);
+  }
+  return { dataDir, workDir, configFile, server, arm, arca };
 }

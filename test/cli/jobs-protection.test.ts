@@ -1,14 +1,13 @@
 import assert from 'node:assert/strict';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { EXIT_CODES } from '../../src/cli/exit-codes.ts';
-import { startServer, type RunningServer } from '../support/arca-process.ts';
-import { ArmTestClient } from '../support/arm-client.ts';
+import type { RunningServer } from '../support/arca-process.ts';
+import type { ArmTestClient } from '../support/arm-client.ts';
 import { makeDiskImage } from '../support/backup-flow-fixtures.ts';
 import { TestAgent } from '../support/test-agent.ts';
-import { cli, startCli } from './cli-support.ts';
+import { startCli, signedInCli, type cli } from './cli-support.ts';
 
 interface Job {
   name: string;
@@ -50,15 +49,7 @@ describe('arca jobs and protection: watch, cancel, soft delete, undelete', { tim
   };
 
   before(async () => {
-    dataDir = await mkdtemp(join(tmpdir(), 'arca-cli-jobs-'));
-    workDir = await mkdtemp(join(tmpdir(), 'arca-cli-jobs-machine-'));
-    configFile = join(workDir, 'config.json');
-    server = await startServer(dataDir, ['--retry-after', '0']);
-    arm = await ArmTestClient.forDataDir(dataDir, (await readFile(join(dataDir, 'admin-token'), 'utf8')).trim());
-    arca = cli(configFile);
-    assert.equal((await arca(['login', '--server', server.url, '--ca', arm.info.caFile, '--token-file', join(dataDir, 'admin-token')])).code, 0);
-    assert.equal((await arca(['vault', 'create', 'vault1', '--resource-group', 'prod', '--location', 'westeurope'])).code, 0);
-    assert.equal((await arca(['context', 'set', '--vault', 'vault1', '--resource-group', 'prod'])).code, 0);
+    ({ dataDir, workDir, server, arm, arca, configFile } = await signedInCli('arca-cli-jobs-', { vault: true }));
     assert.equal((await arca(['policy', 'create', '--name', 'daily-30', '--daily', '02:30', '--retain-daily', '30'])).code, 0);
     for (const vm of ['web-1', 'db-1']) {
       const path = join(workDir, `${vm}-os.img`);

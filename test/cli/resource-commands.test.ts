@@ -1,16 +1,15 @@
 import assert from 'node:assert/strict';
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { EXIT_CODES } from '../../src/cli/exit-codes.ts';
 import { ARCA_VERSION } from '../../src/platform/version.ts';
 import { AGENT_API_VERSION, AGENT_PATHS, SNAPSHOT_EXTENSION, SNAPSHOT_EXTENSION_VERSION, type StatusReport } from '../../src/protocol/index.ts';
-import { startServer, type RunningServer } from '../support/arca-process.ts';
-import { ArmTestClient } from '../support/arm-client.ts';
+import type { RunningServer } from '../support/arca-process.ts';
+import type { ArmTestClient } from '../support/arm-client.ts';
 import { httpsRequest } from '../support/https-client.ts';
 import { TestAgent } from '../support/test-agent.ts';
-import { cli } from './cli-support.ts';
+import { cli, signedInCli } from './cli-support.ts';
 
 const KV_TENANT = '72f988bf-86f1-41af-91ab-2d7cd011db47';
 const OTHER_OBJECT = '0b5b0d3c-0b1a-4c9e-9a53-0a1f3c3e9d11';
@@ -51,14 +50,7 @@ describe('arca resource commands', () => {
   };
 
   before(async () => {
-    dataDir = await mkdtemp(join(tmpdir(), 'arca-cli-resources-'));
-    workDir = await mkdtemp(join(tmpdir(), 'arca-cli-resources-machine-'));
-    server = await startServer(dataDir, ['--retry-after', '0']);
-    arm = await ArmTestClient.forDataDir(dataDir, (await readFile(join(dataDir, 'admin-token'), 'utf8')).trim());
-    arca = cli(join(workDir, 'config.json'));
-    assert.equal((await arca(['login', '--server', server.url, '--ca', arm.info.caFile, '--token-file', join(dataDir, 'admin-token')])).code, 0);
-    assert.equal((await arca(['vault', 'create', 'vault1', '--resource-group', 'prod', '--location', 'westeurope'])).code, 0);
-    assert.equal((await arca(['context', 'set', '--vault', 'vault1', '--resource-group', 'prod'])).code, 0);
+    ({ dataDir, workDir, server, arm, arca } = await signedInCli('arca-cli-resources-', { vault: true }));
     assert.equal((await arca(['policy', 'create', '--name', 'daily-30', '--daily', '02:30', '--retain-daily', '30'])).code, 0);
     const made = await json<{ machineId: string; secret: string }>(['agent', 'token', 'create', '--create', '--vm', 'web-1', '--resource-group', 'prod']);
     machineId = made.machineId;

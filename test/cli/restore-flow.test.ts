@@ -1,16 +1,15 @@
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { promisify } from 'node:util';
 import { EXIT_CODES } from '../../src/cli/exit-codes.ts';
-import { startServer, type RunningServer } from '../support/arca-process.ts';
-import { ArmTestClient } from '../support/arm-client.ts';
+import type { RunningServer } from '../support/arca-process.ts';
+import type { ArmTestClient } from '../support/arm-client.ts';
 import { makeDiskImage } from '../support/backup-flow-fixtures.ts';
 import { TestAgent } from '../support/test-agent.ts';
-import { cli } from './cli-support.ts';
+import { signedInCli, type cli } from './cli-support.ts';
 
 const run = promisify(execFile);
 
@@ -52,14 +51,7 @@ describe('arca restore: validation first, then disks, a new machine and the orig
   const restoreJobs = async () => (JSON.parse((await arca(['job', 'list', '--operation', 'Restore', '-o', 'json'])).stdout) as Job[]).map((j) => j.name);
 
   before(async () => {
-    dataDir = await mkdtemp(join(tmpdir(), 'arca-cli-restore-'));
-    workDir = await mkdtemp(join(tmpdir(), 'arca-cli-restore-machine-'));
-    server = await startServer(dataDir, ['--retry-after', '0']);
-    arm = await ArmTestClient.forDataDir(dataDir, (await readFile(join(dataDir, 'admin-token'), 'utf8')).trim());
-    arca = cli(join(workDir, 'config.json'));
-    assert.equal((await arca(['login', '--server', server.url, '--ca', arm.info.caFile, '--token-file', join(dataDir, 'admin-token')])).code, 0);
-    assert.equal((await arca(['vault', 'create', 'vault1', '--resource-group', 'prod', '--location', 'westeurope'])).code, 0);
-    assert.equal((await arca(['context', 'set', '--vault', 'vault1', '--resource-group', 'prod'])).code, 0);
+    ({ dataDir, workDir, server, arm, arca } = await signedInCli('arca-cli-restore-', { vault: true }));
     assert.equal((await arca(['policy', 'create', '--name', 'daily-30', '--daily', '02:30', '--retain-daily', '30', '--instant-days', '2'])).code, 0);
     // What another engineer's commands will create; through the API here.
     await put('/resourcegroups/dr', '2021-04-01', { location: 'westeurope' });

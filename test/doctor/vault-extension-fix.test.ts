@@ -1,14 +1,13 @@
 import assert from 'node:assert/strict';
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { AGENT_API_VERSION, AGENT_PATHS, SNAPSHOT_EXTENSION, SNAPSHOT_EXTENSION_VERSION, type StatusReport } from '../../src/protocol/index.ts';
-import { startServer, type RunningServer } from '../support/arca-process.ts';
-import { ArmTestClient } from '../support/arm-client.ts';
+import type { RunningServer } from '../support/arca-process.ts';
+import type { ArmTestClient } from '../support/arm-client.ts';
 import { httpsRequest } from '../support/https-client.ts';
 import { TestAgent } from '../support/test-agent.ts';
-import { cli } from '../cli/cli-support.ts';
+import { signedInCli, type cli } from '../cli/cli-support.ts';
 import { findingsOf, type DoctorJson } from './machine-fixture.ts';
 
 /**
@@ -33,14 +32,7 @@ describe('arca doctor --vm --fix: a failed snapshot extension', () => {
   };
 
   before(async () => {
-    dataDir = await mkdtemp(join(tmpdir(), 'arca-doctor-ext-'));
-    workDir = await mkdtemp(join(tmpdir(), 'arca-doctor-ext-machine-'));
-    server = await startServer(dataDir, ['--retry-after', '0']);
-    arm = await ArmTestClient.forDataDir(dataDir, (await readFile(join(dataDir, 'admin-token'), 'utf8')).trim());
-    arca = cli(join(workDir, 'config.json'));
-    assert.equal((await arca(['login', '--server', server.url, '--ca', arm.info.caFile, '--token-file', join(dataDir, 'admin-token')])).code, 0);
-    assert.equal((await arca(['vault', 'create', 'vault1', '--resource-group', 'prod', '--location', 'westeurope'])).code, 0);
-    assert.equal((await arca(['context', 'set', '--vault', 'vault1', '--resource-group', 'prod'])).code, 0);
+    ({ dataDir, workDir, server, arm, arca } = await signedInCli('arca-doctor-ext-', { vault: true }));
     const made = JSON.parse((await arca(['agent', 'token', 'create', '--create', '--vm', 'web-1', '--resource-group', 'prod', '-o', 'json'])).stdout) as { machineId: string; secret: string };
     machineId = made.machineId;
     const disk = join(workDir, 'web-1-os.img');
