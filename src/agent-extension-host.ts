@@ -127,7 +127,8 @@ function vmNameOf(vmResourceId: string): string {
 /**
  * The agent's extension host as `arca agent run` builds it: handlers in Lib.Dir, the VMSnapshot
  * extension shipped with this build (its machine settings from VmSnapshot.ConfigFile), and the
- * upload channel's credentials (vault URL, pinned CA, Agent token) in its protected settings.
+ * upload channel's credentials (vault URL, pinned CA, Agent token, and HttpProxy.* when set) in its
+ * protected settings, so the extension reaches the vault the way the agent does.
  */
 export function buildAgentExtensionHost(context: ExtensionHostContext): AgentHost {
   const { config } = context;
@@ -138,7 +139,7 @@ export function buildAgentExtensionHost(context: ExtensionHostContext): AgentHos
     machine: { id: context.machineId, name: vmNameOf(context.vmResourceId) },
     protectedSettings: (name) =>
       name === SNAPSHOT_EXTENSION && context.ca !== undefined
-        ? { vault: { url: context.vaultUrl, machineId: context.machineId, token: context.agentToken, ca: context.ca } }
+        ? { vault: { url: context.vaultUrl, machineId: context.machineId, token: context.agentToken, ca: context.ca, ...(config.httpProxy ? { proxy: { ...config.httpProxy } } : {}) } }
         : {},
   });
   return new AgentExtensionHost(handlers, context);

@@ -188,9 +188,10 @@ export class OneHost {
    * The VM, its vault and a daily policy whose slot is the latest half hour; registration with a
    * one-time token pinned to the vault's CA; `arca agent run` until the vault sees it Ready. Returns
    * what `arca agent register` printed. Protection is left to `protect()`. `vaultUrl`: where the
-   * machine reaches the vault (another address on the way to the same server, such as a relay).
+   * machine reaches the vault (another address on the way to the same server, such as a relay);
+   * `extraConfig`: more lines of agent.conf (such as HttpProxy.*).
    */
-  async registerAgent(vaultUrl = this.arm.info.url): Promise<{ registered: string }> {
+  async registerAgent(vaultUrl = this.arm.info.url, extraConfig: readonly string[] = []): Promise<{ registered: string }> {
     assert.equal((await this.arca('PUT', RG, { location: LOCATION }, '2021-04-01')).status, 201);
     const vm = await this.arca('PUT', VM, {
       location: LOCATION,
@@ -224,6 +225,7 @@ export class OneHost {
         'Extensions.GoalStatePeriod=1',
         `VmSnapshot.ConfigFile=${join(this.work, 'vmsnapshot.json')}`,
         `Disks=${DISKS.map((name) => `${name}:${this.disk(name)}`).join(',')}`,
+        ...extraConfig,
         '',
       ].join('\n'),
     );

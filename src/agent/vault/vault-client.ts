@@ -1,13 +1,14 @@
-import { Agent, request } from 'node:https';
+import { request, type Agent } from 'node:https';
 import type { DetailedPeerCertificate } from 'node:tls';
 import { ArcaError } from '../../core/errors/index.ts';
+import { tunnelAgent, type HttpProxy } from '../../platform/https-proxy.ts';
 
 /** How the agent reaches its vault: the endpoint, the CA it trusts, and a proxy when the machine needs one. */
 export interface VaultEndpoint {
   readonly url: string;
   /** PEM of the CA to trust; absent: the system's CAs. */
   readonly ca?: string;
-  readonly proxy?: { readonly host: string; readonly port: number };
+  readonly proxy?: HttpProxy;
   /** Skip certificate checks: only to fetch a CA that is then pinned by fingerprint (ca-pinning.ts). */
   readonly insecureForPinning?: boolean;
 }
@@ -22,14 +23,12 @@ export interface VaultResponse {
 const TLS_FAILURE = /^(ERR_TLS_|ERR_SSL_|CERT_|UNABLE_TO_|DEPTH_ZERO_|SELF_SIGNED_|ERR_OSSL_)/;
 const REQUEST_TIMEOUT_MS = 30_000;
 
-/** A keep-alive agent per endpoint, tunnelling through the proxy (HTTP CONNECT, Node's own proxy support) when one is configured. */
+/** A keep-alive agent per endpoint, tunnelling through the proxy (HTTP CONNECT) when one is configured. */
 export function httpsAgentFor(endpoint: VaultEndpoint): Agent {
-  const proxy = endpoint.proxy;
-  return new Agent({
-    keepAlive: true,
+  return tunnelAgent({
     ...(endpoint.ca === undefined ? {} : { ca: endpoint.ca }),
-    ...(endpoint.insecureForPinning ? { rejectUnauthorized: false } : {}),
-    ...(proxy ? { proxyEnv: { HTTPS_PROXY: `http://${proxy.host.includes(':') && !proxy.host.startsWith('[') ? `[${proxy.host}]` : proxy.host}:${proxy.port}` } } : {}),
+    ...(endpoint.proxy ? { proxy: endpoint.proxy } : {}),
+    ...(endpoint.insecureForPinning ? { insecure: true } : {}),
   });
 }
 

@@ -35,7 +35,7 @@ export interface EnableDeps {
   readonly providers?: readonly SnapshotProvider[];
   readonly loadProbe?: LoadProbe;
   /** Builds the upload channel from the protected settings; undefined when they name none. */
-  readonly uploaderFor?: (protectedSettings: JsonObject) => Promise<{ readonly uploader: Uploader; close(): Promise<void> } | undefined>;
+  readonly uploaderFor?: (protectedSettings: JsonObject) => Promise<{ readonly uploader: Uploader; readonly endpoint?: string; close(): Promise<void> } | undefined>;
   readonly log?: (line: string) => void;
 }
 
@@ -96,9 +96,8 @@ export async function enableVmSnapshot(run: ExtensionRun, deps: EnableDeps): Pro
         const vault = settings.protectedSettings['vault'];
         // Loaded on demand, with the HTTPS reader, only for a restore from the vault tier.
         const openPointReader = vault === undefined ? undefined : async (pointId: string) => {
-          const [{ openVaultPointReader }, { parseVaultSettings }] = await Promise.all([import('./vault-point-reader.ts'), import('./vault-uploader.ts')]);
-          const { url, ca, token, machineId } = parseVaultSettings(vault);
-          return openVaultPointReader({ url, ca, token, machineId }, pointId);
+          const [{ openVaultPointReader }, { parseVaultSettings, vaultChannelOptions }] = await Promise.all([import('./vault-point-reader.ts'), import('./vault-uploader.ts')]);
+          return openVaultPointReader(vaultChannelOptions(parseVaultSettings(vault)), pointId);
         };
         await runRestoreTask(task, { machine: body.machine, stateDir: run.stateDir, readMounts, report, ...(deps.log ? { log: deps.log } : {}), ...(openPointReader ? { openPointReader } : {}) });
         continue;
@@ -119,6 +118,7 @@ export async function enableVmSnapshot(run: ExtensionRun, deps: EnableDeps): Pro
         stateDir: run.stateDir,
         report,
         ...(channel ? { uploader: channel.uploader } : {}),
+        ...(channel?.endpoint ? { endpoint: channel.endpoint } : {}),
         ...(deps.log ? { log: deps.log } : {}),
       });
     }

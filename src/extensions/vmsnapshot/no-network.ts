@@ -1,7 +1,10 @@
 import { ArcaError } from '../../core/errors/index.ts';
 
-/** Socket and name-resolution failures: the machine found no path to the other end. */
-const UNREACHABLE = new Set(['ECONNREFUSED', 'ECONNRESET', 'EHOSTUNREACH', 'ENETUNREACH', 'ENETDOWN', 'EHOSTDOWN', 'ETIMEDOUT', 'ENOTFOUND', 'EAI_AGAIN', 'EPIPE', 'ECONNABORTED']);
+/**
+ * Socket and name-resolution failures: the machine found no path to the other end. A proxy that
+ * refuses or drops the CONNECT tunnel (ERR_PROXY_TUNNEL) is the same for the machine: no way out.
+ */
+const UNREACHABLE = new Set(['ERR_PROXY_TUNNEL', 'ECONNREFUSED', 'ECONNRESET', 'EHOSTUNREACH', 'ENETUNREACH', 'ENETDOWN', 'EHOSTDOWN', 'ETIMEDOUT', 'ENOTFOUND', 'EAI_AGAIN', 'EPIPE', 'ECONNABORTED']);
 
 interface SocketError {
   readonly code?: unknown;

@@ -11,11 +11,13 @@ export interface SnapshotTaskDeps extends SnapshotDeps {
   readonly stateDir: string;
   /** Without one, the task stops at phase `transfer` with its snapshots taken. */
   readonly uploader?: Uploader;
+  /** Where the uploader sends the disks (the vault's URL), to name in a failure to reach it. */
+  readonly endpoint?: string;
 }
 
-function errorReport(taskId: string, phase: 'snapshot' | 'transfer', thrown: unknown, vmName: string): TaskStatusReport {
+function errorReport(taskId: string, phase: 'snapshot' | 'transfer', thrown: unknown, vmName: string, endpoint: string | undefined): TaskStatusReport {
   // A vault the machine cannot reach is the machine's network, whatever layer noticed it.
-  const error = noNetworkError(thrown, vmName) ?? (isArcaError(thrown) ? thrown : new ArcaError('ArcaInternalError', { operation: `running snapshot task ${taskId}`, reference: 'vmsnapshot' }, { cause: thrown }));
+  const error = noNetworkError(thrown, vmName, endpoint) ?? (isArcaError(thrown) ? thrown : new ArcaError('ArcaInternalError', { operation: `running snapshot task ${taskId}`, reference: 'vmsnapshot' }, { cause: thrown }));
   return { taskId, status: 'error', phase, error: { code: error.code, params: wireParams(error) } };
 }
 
@@ -78,7 +80,7 @@ export async function runSnapshotTask(task: SnapshotTaskGoal, deps: SnapshotTask
     });
     journal = { ...journal, chunkIds: kept };
   } catch (thrown) {
-    final = errorReport(task.taskId, journal.snapshot ? 'transfer' : 'snapshot', thrown, deps.machine.name);
+    final = errorReport(task.taskId, journal.snapshot ? 'transfer' : 'snapshot', thrown, deps.machine.name, deps.endpoint);
   }
   await writeJournal(deps.stateDir, { ...journal, final });
   await releaseSnapshots(task, deps);

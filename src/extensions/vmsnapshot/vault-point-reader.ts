@@ -1,7 +1,7 @@
-import { Agent } from 'node:https';
 import { ArcaError, isArcaError } from '../../core/errors/index.ts';
 import { AGENT_API_VERSION } from '../../protocol/index.ts';
 import { parseRepositoryKeysResponse, parseRestorePointLayout, RESTORE_CHUNK_HEADERS, RESTORE_READ_PATHS, UPLOAD_PATHS, type RestorePointLayout } from '../../protocol/upload-channel.ts';
+import { tunnelAgent } from '../../platform/https-proxy.ts';
 import { answerError, exchange, type Answer } from '../../storage/blob/http-exchange.ts';
 import { chunkId, type RepositoryKeys } from '../../storage/crypto/keys.ts';
 import { hex } from '../../storage/repository/layout.ts';
@@ -53,13 +53,13 @@ export async function withReadRetries<T>(call: () => Promise<T>, retry: ReadRetr
 }
 
 /**
- * Opens the reading of repository point `pointId` over HTTPS with the machine's Agent token and the
- * vault's pinned CA: the derived keys (to hash the disk's own chunks and open the vault's), then the
+ * Opens the reading of repository point `pointId` over HTTPS (through the machine's proxy when it has one)
+ * with the machine's Agent token and the vault's pinned CA: the derived keys (to hash the disk's own chunks and open the vault's), then the
  * point's layout. The vault answers only for a point of this machine while its restore task is open.
  */
 export async function openVaultPointReader(options: VaultChannelOptions, pointId: string, retry: ReadRetry = READ_RETRY): Promise<PointReader> {
   const base = options.url.replace(/\/+$/, '');
-  const agent = new Agent({ keepAlive: true, ca: options.ca, maxSockets: 4 });
+  const agent = tunnelAgent({ ca: options.ca, maxSockets: 4, ...(options.proxy ? { proxy: options.proxy } : {}) });
   const get = (path: string, key: string): Promise<Answer> =>
     withReadRetries(async () => {
       const url = new URL(`${base}${path}`);

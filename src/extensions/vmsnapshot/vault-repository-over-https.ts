@@ -1,7 +1,8 @@
-import { request } from 'node:https';
+import { request, type Agent } from 'node:https';
 import { ArcaError } from '../../core/errors/index.ts';
 import { AGENT_API_VERSION } from '../../protocol/index.ts';
 import { parseRepositoryKeysResponse, UPLOAD_PATHS } from '../../protocol/upload-channel.ts';
+import { tunnelAgent, type HttpProxy } from '../../platform/https-proxy.ts';
 import { systemClock } from '../../platform/system-clock.ts';
 import { HttpBlobStore } from '../../storage/blob/http-blob-store.ts';
 import { answerError, readAnswer, transportError } from '../../storage/blob/http-exchange.ts';
@@ -16,6 +17,8 @@ export interface VaultChannelOptions {
   /** The machine's Agent token. */
   readonly token: string;
   readonly machineId: string;
+  /** The machine's HTTP proxy (the agent's HttpProxy.*): when set, every connection to the vault is tunnelled through it. */
+  readonly proxy?: HttpProxy;
   readonly retry?: RetryOptions;
 }
 
@@ -28,13 +31,14 @@ export interface VaultChannel {
 /**
  * Opens the vault's repository through the upload channel (ADR 5): the derived keys are fetched
  * for this backup (refused unless a snapshot task of the machine is open) and kept in memory only;
- * every object goes over HTTPS with the Agent token, retried on transient failures. Open it when
+ * every object goes over HTTPS (tunnelled through the machine's proxy when it has one) with the Agent token, retried on transient failures. Open it when
  * the transfer starts and close it when it ends; a later backup opens it again.
  */
 export async function openVaultChannel(options: VaultChannelOptions): Promise<VaultChannel> {
   const base = options.url.replace(/\/+$/, '');
-  const keys = parseRepositoryKeysResponse(await getJson(`${base}${UPLOAD_PATHS.keys(options.machineId)}?api-version=${AGENT_API_VERSION}`, options));
-  const http = new HttpBlobStore({ url: `${base}${UPLOAD_PATHS.repository(options.machineId)}`, ca: options.ca, token: options.token, query: { 'api-version': AGENT_API_VERSION } });
+  const keysAgent = tunnelAgent({ ca: options.ca, keepAlive: false, ...(options.proxy ? { proxy: options.proxy } : {}) });
+  const keys = parseRepositoryKeysResponse(await getJson(`${base}${UPLOAD_PATHS.keys(options.machineId)}?api-version=${AGENT_API_VERSION}`, options, keysAgent).finally(() => keysAgent.destroy()));
+  const http = new HttpBlobStore({ url: `${base}${UPLOAD_PATHS.repository(options.machineId)}`, ca: options.ca, token: options.token, query: { 'api-version': AGENT_API_VERSION }, ...(options.proxy ? { proxy: options.proxy } : {}) });
   const store = new RetryingBlobStore(http, options.retry);
   try {
     const repo = await Repository.fromKeys(store, { keys: { data: bytes(keys.keys.data), chunkId: bytes(keys.keys.chunkId), chunker: bytes(keys.keys.chunker) }, clock: systemClock });
@@ -55,10 +59,10 @@ export async function openVaultRepositoryOverHttps(options: VaultChannelOptions)
 
 const bytes = (text: string): Uint8Array => new Uint8Array(Buffer.from(text, 'base64'));
 
-function getJson(url: string, options: VaultChannelOptions): Promise<unknown> {
+function getJson(url: string, options: VaultChannelOptions, agent: Agent): Promise<unknown> {
   const call = { operation: 'get' as const, key: 'keys' };
   return new Promise((resolve, reject) => {
-    const req = request(url, { method: 'GET', ca: options.ca, headers: { authorization: `Bearer ${options.token}` }, timeout: 60_000 });
+    const req = request(url, { method: 'GET', agent, headers: { authorization: `Bearer ${options.token}` }, timeout: 60_000 });
     req.on('timeout', () => req.destroy(new Error('no answer within 60 s')));
     req.on('error', (error) => reject(transportError(call, error)));
     req.on('response', (response) =>

@@ -1,4 +1,5 @@
 import { ArcaError, invalidArgument, isArcaError } from '../../core/errors/index.ts';
+import type { HttpProxy } from '../../platform/https-proxy.ts';
 import { sleep } from '../../storage/blob/abort.ts';
 import { ChunkWorkerPool } from '../../storage/workers/worker-pool.ts';
 import type { JsonObject } from '../host/settings-files.ts';
@@ -13,6 +14,22 @@ export interface VaultSettings {
   readonly token: string;
   /** The vault's CA (PEM), pinned at registration. */
   readonly ca: string;
+  /** The agent's HttpProxy.Host / HttpProxy.Port, when the machine reaches the vault through a proxy. */
+  readonly proxy?: HttpProxy;
+}
+
+function parseProxy(value: unknown): HttpProxy {
+  const proxy = (typeof value === 'object' && value !== null ? value : {}) as Record<string, unknown>;
+  const { host, port } = proxy;
+  if (typeof host !== 'string' || host === '' || host.length > 253 || /[\s/@]/.test(host) || typeof port !== 'number' || !Number.isInteger(port) || port < 1 || port > 65535) {
+    throw invalidArgument('protectedSettings.vault.proxy', 'it must give the proxy’s host name or address and a port from 1 to 65535');
+  }
+  return { host, port };
+}
+
+/** The channel's options from the settings: the same vault, token, CA and proxy for uploads and restore reads. */
+export function vaultChannelOptions(vault: VaultSettings): VaultChannelOptions {
+  return { url: vault.url, ca: vault.ca, token: vault.token, machineId: vault.machineId, ...(vault.proxy ? { proxy: vault.proxy } : {}) };
 }
 
 export function parseVaultSettings(value: unknown): VaultSettings {
@@ -20,7 +37,8 @@ export function parseVaultSettings(value: unknown): VaultSettings {
   for (const key of ['url', 'machineId', 'token', 'ca']) {
     if (typeof body[key] !== 'string' || body[key] === '') throw invalidArgument(`protectedSettings.vault.${key}`, 'the agent must give the vault’s url, machineId, token and CA');
   }
-  return body as unknown as VaultSettings;
+  const { url, machineId, token, ca } = body as unknown as VaultSettings;
+  return { url, machineId, token, ca, ...(body['proxy'] === undefined ? {} : { proxy: parseProxy(body['proxy']) }) };
 }
 
 /**
@@ -87,10 +105,10 @@ export class VaultChannelUploader implements Uploader {
  * when they carry `localRepository` (tests that run the extension without a vault); otherwise
  * none, and a task stops at phase `transfer` with its snapshots taken.
  */
-export async function uploaderFromSettings(protectedSettings: JsonObject): Promise<{ readonly uploader: Uploader; close(): Promise<void> } | undefined> {
+export async function uploaderFromSettings(protectedSettings: JsonObject): Promise<{ readonly uploader: Uploader; readonly endpoint?: string; close(): Promise<void> } | undefined> {
   if (protectedSettings['vault'] !== undefined) {
     const vault = parseVaultSettings(protectedSettings['vault']);
-    return { uploader: new VaultChannelUploader({ url: vault.url, ca: vault.ca, token: vault.token, machineId: vault.machineId }), close: async () => {} };
+    return { uploader: new VaultChannelUploader(vaultChannelOptions(vault)), endpoint: vault.url, close: async () => {} };
   }
   return localRepositoryChannel(protectedSettings);
 }

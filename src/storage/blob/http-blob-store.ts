@@ -1,4 +1,5 @@
-import { Agent } from 'node:https';
+import type { Agent } from 'node:https';
+import { tunnelAgent, type HttpProxy } from '../../platform/https-proxy.ts';
 import { ArcaError, isArcaError } from '../../core/errors/index.ts';
 import { requireValidKey, requireValidPrefix, requireValidRange } from './argument-checks.ts';
 import { listTarget, type BlobOperation } from './blob-operation.ts';
@@ -17,6 +18,8 @@ export interface HttpBlobStoreOptions {
   readonly token: string;
   /** Query parameters every request carries (the api-version). */
   readonly query?: Readonly<Record<string, string>>;
+  /** The machine's HTTP proxy: when set, every connection is a CONNECT tunnel through it. */
+  readonly proxy?: HttpProxy;
   /** How long a request may go without progress before it fails as unavailable (default 120 s). */
   readonly timeoutMs?: number;
 }
@@ -42,7 +45,7 @@ export class HttpBlobStore implements BlobStore {
     url.username = '';
     url.password = '';
     this.location = url.toString().replace(/\/+$/, '');
-    this.#agent = new Agent({ keepAlive: true, ca: options.ca });
+    this.#agent = tunnelAgent({ ca: options.ca, ...(options.proxy ? { proxy: options.proxy } : {}) });
     this.#token = options.token;
     this.#query = options.query ?? {};
     this.#timeoutMs = options.timeoutMs ?? 120_000;
