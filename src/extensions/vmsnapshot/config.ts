@@ -27,10 +27,15 @@ export interface VmSnapshotConfig {
   readonly dmCowSizeMiB: number;
   /** A spare block device to hold the copy-on-write data instead of a file. */
   readonly dmCowDevice?: string;
+  /**
+   * Days a safety point taken before an OriginalLocation restore is kept; the extension removes
+   * older ones at the start of its next task (housekeeping.ts).
+   */
+  readonly safetyPointRetentionDays: number;
 }
 
 export const DEFAULT_CONFIG_PATH = '/etc/arca/vmsnapshot.json';
-export const DEFAULT_CONFIG: VmSnapshotConfig = { freezeTimeoutSeconds: 30, excludeMounts: [], loadTimeoutSeconds: 600, minFreePercent: 50, cpuThresholdPercent: HIGH_LOAD_PERCENT, memoryThresholdPercent: HIGH_LOAD_PERCENT, dmCowSizeMiB: 4096 };
+export const DEFAULT_CONFIG: VmSnapshotConfig = { freezeTimeoutSeconds: 30, excludeMounts: [], loadTimeoutSeconds: 600, minFreePercent: 50, cpuThresholdPercent: HIGH_LOAD_PERCENT, memoryThresholdPercent: HIGH_LOAD_PERCENT, dmCowSizeMiB: 4096, safetyPointRetentionDays: 7 };
 
 function number(body: Record<string, unknown>, key: string, fallback: number, min: number, max: number): number {
   const value = body[key] ?? fallback;
@@ -72,6 +77,7 @@ export function parseConfig(value: unknown): VmSnapshotConfig {
     minFreePercent: number(body, 'minFreePercent', DEFAULT_CONFIG.minFreePercent, 0, 99),
     cpuThresholdPercent: number(body, 'cpuThresholdPercent', DEFAULT_CONFIG.cpuThresholdPercent, 1, 100),
     memoryThresholdPercent: number(body, 'memoryThresholdPercent', DEFAULT_CONFIG.memoryThresholdPercent, 1, 100),
+    safetyPointRetentionDays: number(body, 'safetyPointRetentionDays', DEFAULT_CONFIG.safetyPointRetentionDays, 1, 365),
   };
 }
 

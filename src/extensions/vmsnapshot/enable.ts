@@ -9,6 +9,7 @@ import { readConfig } from './config.ts';
 import { FsFreezeFreezer, type Freezer } from './freezer.ts';
 import { ProcLoadProbe, type LoadProbe } from './machine-checks.ts';
 import { parseMountinfo } from './mountinfo.ts';
+import { houseKeep, removeIdsOfDeletedPoints, type HousekeepingResult } from './housekeeping.ts';
 import { removeDeletedPoints } from './restore-points.ts';
 import { runRestoreTask } from './restore-task.ts';
 import { execRunner } from './command-runner.ts';
@@ -58,6 +59,17 @@ function parsePublic(body: JsonObject): PublicSettings {
   return { machine, tasks: tasks as SnapshotTaskGoal[], deletedInstantPoints: deleted as DeletedInstantPoint[], ...(body['diskPaths'] ? { diskPaths: body['diskPaths'] as Record<string, string> } : {}) };
 }
 
+/** Housekeeping never fails a run: what it could not remove waits for the next one. */
+async function tidy(work: () => Promise<HousekeepingResult>, log: ((line: string) => void) | undefined): Promise<void> {
+  try {
+    const { removed, kept } = await work();
+    for (const { path, reason } of removed) log?.(`removed ${path}: ${reason}`);
+    for (const { path, reason } of kept) if (reason.startsWith('refused')) log?.(`kept ${path}: ${reason}`);
+  } catch (error) {
+    log?.(`housekeeping: ${(error as Error).message}`);
+  }
+}
+
 const readMounts = async () => parseMountinfo(await readFile('/proc/self/mountinfo', 'utf8'));
 
 /** Writes task reports into the status file one after another, in the order they were made. */
@@ -83,11 +95,14 @@ export async function enableVmSnapshot(run: ExtensionRun, deps: EnableDeps): Pro
   await writeHeartbeat(run.heartbeatFile, 'busy', `sequence ${run.sequence}`, deps.clock);
   const { removed, refused } = await removeDeletedPoints(body.deletedInstantPoints);
   for (const path of refused) deps.log?.(`refused to remove ${path}: not a snapshot file of its point`);
+  await tidy(() => removeIdsOfDeletedPoints(run.stateDir, body.deletedInstantPoints), deps.log);
   if (body.tasks.length === 0) {
     await writeStatus(run.statusDir, run.sequence, { operation: 'Enable', status: 'success', code: 0, message: `Enabled; ${removed.length} snapshot files of deleted points removed` }, deps.clock, 'VMSnapshot');
     await writeHeartbeat(run.heartbeatFile, 'ready', 'enabled', deps.clock);
     return;
   }
+  const diskPaths = [...body.tasks.flatMap((t) => t.disks.flatMap((d) => (d.path ? [d.path] : []))), ...Object.values(body.diskPaths ?? {})];
+  await tidy(() => houseKeep({ stateDir: run.stateDir, tasks: body.tasks, diskPaths, safetyPointRetentionDays: config.safetyPointRetentionDays, now: deps.clock.now() }), deps.log);
   const channel = await deps.uploaderFor?.(settings.protectedSettings);
   try {
     const report = statusWriter(run, deps.clock);

@@ -5,6 +5,9 @@ import type { DeletedInstantPoint } from '../../protocol/index.ts';
 /** The folder beside a VM's disks that holds its restore point collections (the instant tier). */
 export const RESTORE_POINTS_DIR = '.arca-restore-points';
 
+/** A safety point's folder name begins with this, then the restore task's id (restore-task.ts). */
+export const SAFETY_POINT_PREFIX = 'before-restore-';
+
 /** A collection or point name made safe as one path segment (the collection id's last segment). */
 export function segment(name: string): string {
   const last = name.split('/').filter(Boolean).at(-1) ?? name;

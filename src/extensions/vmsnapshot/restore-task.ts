@@ -11,7 +11,7 @@ import type { Mount } from './mountinfo.ts';
 import { cloneOver, isImageFile, writeChangedBlocks } from './restore-blocks.ts';
 import type { PointReader } from './vault-point-reader.ts';
 import { writeBackDisk } from './write-back.ts';
-import { RESTORE_POINTS_DIR, segment, snapshotPath } from './restore-points.ts';
+import { RESTORE_POINTS_DIR, SAFETY_POINT_PREFIX, segment, snapshotPath } from './restore-points.ts';
 
 export interface RestoreTaskDeps {
   readonly machine: { readonly id: string; readonly name: string };
@@ -38,13 +38,18 @@ interface RestoreDisk {
  * it is never taken again (a second one, after a half-done restore, would keep the wrong disks),
  * and a settled task reports its stored result again.
  */
-interface RestoreJournal {
+export interface RestoreJournal {
   readonly taskId: string;
+  /** The safety point folders, recorded before the copies start so that retention finds them (housekeeping.ts). */
+  readonly safetyPoints?: readonly string[];
   readonly safetyTaken?: boolean;
   readonly final?: TaskStatusReport;
 }
 
-const journalPath = (stateDir: string, taskId: string) => join(stateDir, 'restore-tasks', `${segment(taskId)}.json`);
+/** Where restore journals live, relative to the state folder. */
+export const RESTORE_JOURNALS_DIR = 'restore-tasks';
+
+const journalPath = (stateDir: string, taskId: string) => join(stateDir, RESTORE_JOURNALS_DIR, `${segment(taskId)}.json`);
 
 async function readRestoreJournal(stateDir: string, taskId: string): Promise<RestoreJournal> {
   try {
@@ -57,9 +62,12 @@ async function readRestoreJournal(stateDir: string, taskId: string): Promise<Res
 
 const writeRestoreJournal = (stateDir: string, journal: RestoreJournal) => writeFileAtomic(journalPath(stateDir, journal.taskId), `${JSON.stringify(journal)}\n`, 0o600);
 
+/** The folder name of a restore task's safety points. */
+export const safetyPointName = (taskId: string): string => segment(`${SAFETY_POINT_PREFIX}${taskId}`);
+
 /** The safety point of a restore task: `<disk dir>/.arca-restore-points/<collection>/before-restore-<task>/<disk>.img`. */
 export function safetyPointPath(diskPath: string, collectionId: string, taskId: string, diskName: string): string {
-  return join(dirname(diskPath), RESTORE_POINTS_DIR, segment(collectionId), segment(`before-restore-${taskId}`), `${segment(diskName)}.img`);
+  return join(dirname(diskPath), RESTORE_POINTS_DIR, segment(collectionId), safetyPointName(taskId), `${segment(diskName)}.img`);
 }
 
 function restoreDisks(task: SnapshotTaskGoal): RestoreDisk[] {
@@ -165,6 +173,8 @@ export async function runRestoreTask(task: SnapshotTaskGoal, deps: RestoreTaskDe
     reader = await openReader(task, deps);
     await deps.report({ taskId: task.taskId, status: 'transitioning', progress: 10 });
     if (!journal.safetyTaken) {
+      journal = { ...journal, safetyPoints: [...new Set(disks.map((d) => dirname(d.safetyPath)))] };
+      await writeRestoreJournal(deps.stateDir, journal);
       for (const disk of disks) await takeSafetyCopy(disk);
       journal = { ...journal, safetyTaken: true };
       await writeRestoreJournal(deps.stateDir, journal);
