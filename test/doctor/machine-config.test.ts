@@ -46,6 +46,26 @@ describe('arca doctor on the machine: configuration, agent, extensions, load', (
     });
   }
 
+  it('--fix --lang es says in Spanish what it offers, what it did and what it saw, in the table and in JSON', async () => {
+    await machine.writeConfig(['Extensions.Enabled=n']);
+    const offered = await machine.table(['--lang', 'es']);
+    assert.match(offered.stdout, /--fix: poner Extensions\.Enabled=y en \S+agent\.conf \(antes se guarda una copia del archivo\)\n/);
+    assert.match(offered.stdout, /agent\.conf:\d+ pone Extensions\.Enabled=n: el agente rechaza/, 'the detail too, clipped to the width');
+
+    const fixed = await machine.doctor(['--fix', '--lang', 'es']);
+    const [fix] = fixed.json.fixes ?? [];
+    assert.equal(fix?.id, 'config.extensions');
+    assert.equal(fix?.outcome, 'applied');
+    assert.equal(fix?.description, `poner Extensions.Enabled=y en ${machine.configPath} (antes se guarda una copia del archivo)`);
+    assert.match(fix?.message ?? '', new RegExp(`^Extensions\\.Enabled=y escrito en ${machine.configPath.replaceAll('.', '\\.')}; el archivo anterior es \\S+agent\\.conf\\.bak-`));
+    assert.match(findingsOf(fixed.json, 'config.extensions')[0]?.detail ?? '', /^definido en la línea \d+ de /);
+
+    await machine.writeConfig(['Extensions.Enabled=n']);
+    const table = await machine.table(['--fix', '--lang', 'es']);
+    assert.match(table.stdout, /\n {2}corrección aplicada: Extensions\.Enabled=y escrito en /);
+    assert.doesNotMatch(table.stdout, /wrote|the previous file/);
+  });
+
   it('an unknown key elsewhere fails config.file with AgentConfigurationInvalid and its line', async () => {
     await machine.writeConfig(['Provisioning.Agent=waagent']);
     const { json } = await machine.doctor();

@@ -18,7 +18,7 @@ export interface DoctorResult {
 export interface DoctorJson {
   readonly summary: { FAIL: number; WARN: number; PASS: number };
   readonly results: DoctorResult[];
-  readonly fixes?: { id: string; outcome: string; message: string }[];
+  readonly fixes?: { id: string; description: string; outcome: string; message: string }[];
   readonly bundle?: string;
   readonly bundleFiles?: string[];
 }
@@ -86,8 +86,13 @@ export class MachineFixture {
     await writeFile(this.configPath, text);
   }
 
+  /** The real `arca doctor` reading only this machine's files, as a table. */
+  table(args: readonly string[] = [], env: NodeJS.ProcessEnv = {}): Promise<RunResult> {
+    return runArca(['doctor', '--config', this.configPath, '--proc-dir', this.procDir, '--sys-dir', join(this.root, 'sys'), '--reboot-required-file', join(this.root, 'reboot-required'), '--machine-root', this.fsRoot, ...args], env);
+  }
+
   async doctor(args: readonly string[] = [], env: NodeJS.ProcessEnv = {}): Promise<RunResult & { json: DoctorJson }> {
-    const run = await runArca(['doctor', '--config', this.configPath, '--proc-dir', this.procDir, '--sys-dir', join(this.root, 'sys'), '--reboot-required-file', join(this.root, 'reboot-required'), '--machine-root', this.fsRoot, '-o', 'json', ...args], env);
+    const run = await this.table(['-o', 'json', ...args], env);
     let json: DoctorJson;
     try {
       json = JSON.parse(run.stdout) as DoctorJson;

@@ -31,14 +31,8 @@ describe('arca doctor --vm --fix: a failed snapshot extension', () => {
     return { code: run.code, json: JSON.parse(run.stdout) as DoctorJson };
   };
 
-  before(async () => {
-    ({ dataDir, workDir, server, arm, arca } = await signedInCli('arca-doctor-ext-', { vault: true }));
-    const made = JSON.parse((await arca(['agent', 'token', 'create', '--create', '--vm', 'web-1', '--resource-group', 'prod', '-o', 'json'])).stdout) as { machineId: string; secret: string };
-    machineId = made.machineId;
-    const disk = join(workDir, 'web-1-os.img');
-    await writeFile(disk, Buffer.alloc(1 << 20));
-    agent = await TestAgent.register({ url: server.url, ca: arm.ca, serverDataDir: dataDir, machineId, disks: [{ name: 'web-1-os', path: disk }], workDir }, made.secret);
-    // The agent reports the snapshot extension failed to enable, as WALinuxAgent reports a handler whose enable exited 1.
+  /** The agent reports the snapshot extension failed to enable, as WALinuxAgent reports a handler whose enable exited 1. */
+  const reportFailed = async () => {
     const report: StatusReport = {
       agent: { status: 'Ready', version: '1.0.0' },
       extensions: [{ name: SNAPSHOT_EXTENSION, version: SNAPSHOT_EXTENSION_VERSION, handlerState: 'Enabled', status: { status: 'error', code: 1, message: 'enable failed: exit 1' } }],
@@ -46,6 +40,16 @@ describe('arca doctor --vm --fix: a failed snapshot extension', () => {
     };
     const answer = await httpsRequest('PUT', `${server.url}${AGENT_PATHS.status(machineId)}?api-version=${AGENT_API_VERSION}`, arm.ca, { authorization: `Bearer ${agent.token}` }, report);
     assert.equal(answer.status, 200, answer.body);
+  };
+
+  before(async () => {
+    ({ dataDir, workDir, server, arm, arca } = await signedInCli('arca-doctor-ext-', { vault: true }));
+    const made = JSON.parse((await arca(['agent', 'token', 'create', '--create', '--vm', 'web-1', '--resource-group', 'prod', '-o', 'json'])).stdout) as { machineId: string; secret: string };
+    machineId = made.machineId;
+    const disk = join(workDir, 'web-1-os.img');
+    await writeFile(disk, Buffer.alloc(1 << 20));
+    agent = await TestAgent.register({ url: server.url, ca: arm.ca, serverDataDir: dataDir, machineId, disks: [{ name: 'web-1-os', path: disk }], workDir }, made.secret);
+    await reportFailed();
   });
 
   after(async () => {
@@ -68,18 +72,28 @@ describe('arca doctor --vm --fix: a failed snapshot extension', () => {
     assert.equal(json.fixes, undefined);
     const table = await arca(['doctor', '--vm', 'web-1']);
     assert.match(table.stdout, new RegExp(`--fix: remove the failed extension ${SNAPSHOT_EXTENSION.replaceAll('.', '\\.')} from web-1 so that the next backup reinstalls it\n`));
+    const spanish = findingsOf((await doctor(['--lang', 'es'])).json, 'vault.extensions')[0] as { fix?: { description: string } } | undefined;
+    assert.equal(spanish?.fix?.description, `quitar la extensión con errores ${SNAPSHOT_EXTENSION} de web-1 para que la próxima copia de seguridad la vuelva a instalar`);
     const listed = JSON.parse((await arca(['vm', 'extension', 'list', '--vm', 'web-1', '-o', 'json'])).stdout) as { name: string }[];
     assert.deepEqual(listed.map((e) => e.name), [SNAPSHOT_EXTENSION], 'still there');
   });
 
-  it('--fix removes it without asking, says so, and the second look finds the machine no longer failed', async () => {
-    const { json } = await doctor(['--fix']);
-    assert.deepEqual(json.fixes?.map((f) => [f.id, f.outcome, f.message]), [['vault.extensions', 'applied', `removed ${SNAPSHOT_EXTENSION} from web-1; the next backup installs it again`]]);
+  it('--fix removes it without asking, says so (here in Spanish), and the second look finds the machine no longer failed', async () => {
+    const { json } = await doctor(['--fix', '--lang', 'es']);
+    assert.deepEqual(json.fixes, [{
+      id: 'vault.extensions',
+      description: `quitar la extensión con errores ${SNAPSHOT_EXTENSION} de web-1 para que la próxima copia de seguridad la vuelva a instalar`,
+      outcome: 'applied',
+      message: `se quitó ${SNAPSHOT_EXTENSION} de web-1; la próxima copia de seguridad la vuelve a instalar`,
+    }]);
+    assert.equal(findingsOf(json, 'vault.extensions')[0]?.detail, 'todavía no se ha notificado ninguna extensión; la primera copia de seguridad instala la extensión de instantáneas');
     assert.equal(findingsOf(json, 'vault.extensions')[0]?.status, 'PASS', 'checked again after the fix');
     assert.ok(!findingsOf(json, 'vault.agent').some((f) => f.code === 'UserErrorVmProvisioningStateFailed'), 'the machine left Failed');
     assert.deepEqual(JSON.parse((await arca(['vm', 'extension', 'list', '--vm', 'web-1', '-o', 'json'])).stdout), []);
 
     const again = await doctor(['--fix']);
     assert.deepEqual(again.json.fixes, [], 'nothing left to fix');
+    assert.equal(findingsOf(again.json, 'vault.extensions')[0]?.detail, 'no extension reported yet; the first backup installs the snapshot extension', 'in English without --lang');
   });
+
 });

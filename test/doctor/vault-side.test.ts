@@ -103,7 +103,10 @@ describe('arca doctor --vm: from the vault', () => {
     assert.equal((await world.arm.request('DELETE', LOCK, { apiVersion: '2016-09-01' })).status, 200);
     const asked = await doctor(['--fix']);
     assert.deepEqual(asked.json.fixes?.map((f) => [f.id, f.outcome]), [['vault.restore-points', 'skipped']]);
-    assert.match(asked.json.fixes?.[0]?.message ?? '', /--yes/);
+    assert.match(asked.json.fixes?.[0]?.message ?? '', /^not done: trigger a backup of .*\(run again with --yes to allow it\)$/);
+    const preguntado = await doctor(['--fix', '--lang', 'es']);
+    assert.deepEqual(preguntado.json.fixes?.map((f) => [f.outcome, f.description]), [['skipped', `iniciar ahora una copia de seguridad de ${vm.name}, que primero elimina los puntos de restauración caducados`]]);
+    assert.match(preguntado.json.fixes?.[0]?.message ?? '', /^no se hizo: iniciar ahora una copia de seguridad .*\(vuelva a ejecutarlo con --yes para permitirlo\)$/);
 
     const fixed = await doctor(['--fix', '--yes']);
     assert.deepEqual(fixed.json.fixes?.map((f) => [f.id, f.outcome]), [['vault.restore-points', 'applied']]);

@@ -28,13 +28,19 @@ export async function hasSystemd(context: MachineContext): Promise<boolean> {
 /** Restarts the agent through systemd when the machine has it; otherwise says how to start it. */
 export function restartAgentFix(context: MachineContext): Fix {
   return {
-    description: `restart the agent (systemctl restart ${SERVICE})`,
+    description: { en: `restart the agent (systemctl restart ${SERVICE})`, es: `reiniciar el agente (systemctl restart ${SERVICE})` },
     destructive: false,
     async apply() {
-      if (!(await hasSystemd(context))) return `not restarted: this machine has no systemd; start the agent with \`arca agent run --config ${context.loaded.path}\` under your service manager`;
+      if (!(await hasSystemd(context))) {
+        const start = `arca agent run --config ${context.loaded.path}`;
+        return {
+          en: `not restarted: this machine has no systemd; start the agent with \`${start}\` under your service manager`,
+          es: `no se reinició: esta máquina no tiene systemd; inicie el agente con \`${start}\` desde su gestor de servicios`,
+        };
+      }
       const result = await context.exec('systemctl', ['restart', SERVICE], AbortSignal.timeout(8000));
-      if (result.code !== 0) throw new Error(`systemctl restart ${SERVICE} failed: ${result.stderr.trim() || `exit ${String(result.code)}`}`);
-      return `restarted ${SERVICE} with systemctl`;
+      if (result.code !== 0) throw new Error(`systemctl: ${result.stderr.trim() || `exit ${String(result.code)}`}`);
+      return { en: `restarted ${SERVICE} with systemctl`, es: `${SERVICE} reiniciado con systemctl` };
     },
   };
 }
@@ -64,18 +70,28 @@ export const agentServiceCheck: Check<MachineContext> = {
     try {
       status = JSON.parse(await readFile(path, 'utf8')) as LocalStatus;
     } catch (error) {
-      findings.push(fail(`${path} cannot be read (${(error as NodeJS.ErrnoException).code ?? (error as Error).message}): the agent has never run here`, 'UserErrorGuestAgentStatusUnavailable', params, restartAgentFix(context)));
+      const why = (error as NodeJS.ErrnoException).code ?? (error as Error).message;
+      findings.push(fail({ en: `${path} cannot be read (${why}): the agent has never run here`, es: `no se puede leer ${path} (${why}): el agente nunca se ha ejecutado aquí` }, 'UserErrorGuestAgentStatusUnavailable', params, restartAgentFix(context)));
       return findings;
     }
     const maxAgeMs = Math.max(60_000, 3 * context.loaded.config.goalStatePeriodSeconds * 1000);
     const ageMs = context.clock.now().getTime() - Date.parse(status.time ?? '');
     if (!(ageMs <= maxAgeMs)) {
-      const age = Number.isFinite(ageMs) ? `${Math.round(ageMs / 1000)} s old` : 'without a time';
-      findings.push(fail(`${path} is ${age} (the agent writes it every ${context.loaded.config.goalStatePeriodSeconds} s): the agent is not running`, 'UserErrorGuestAgentStatusUnavailable', params, restartAgentFix(context)));
+      const seconds = Math.round(ageMs / 1000);
+      const period = context.loaded.config.goalStatePeriodSeconds;
+      const detail = Number.isFinite(ageMs)
+        ? { en: `${path} is ${seconds} s old (the agent writes it every ${period} s): the agent is not running`, es: `${path} tiene ${seconds} s de antigüedad (el agente lo escribe cada ${period} s): el agente no se está ejecutando` }
+        : { en: `${path} is without a time (the agent writes it every ${period} s): the agent is not running`, es: `${path} no tiene hora (el agente lo escribe cada ${period} s): el agente no se está ejecutando` };
+      findings.push(fail(detail, 'UserErrorGuestAgentStatusUnavailable', params, restartAgentFix(context)));
       return findings;
     }
-    if (status.agent?.status !== 'Ready') findings.push(warn(`the agent says ${status.agent?.status ?? 'nothing'}: ${status.agent?.message ?? ''}`.trim(), 'UserErrorGuestAgentStatusUnavailable', params));
-    if (findings.length === 0) findings.push(pass(`status.json written ${Math.round(ageMs / 1000)} s ago; agent ${status.agent?.version ?? ''} Ready`));
+    if (status.agent?.status !== 'Ready') {
+      const said = `${status.agent?.status ?? '-'}: ${status.agent?.message ?? ''}`.trim();
+      findings.push(warn({ en: `the agent says ${said}`, es: `el agente indica ${said}` }, 'UserErrorGuestAgentStatusUnavailable', params));
+    }
+    const ago = Math.round(ageMs / 1000);
+    const version = status.agent?.version ?? '';
+    if (findings.length === 0) findings.push(pass({ en: `status.json written ${ago} s ago; agent ${version} Ready`, es: `status.json escrito hace ${ago} s; agente ${version} Ready` }));
     return findings;
   },
 };
@@ -86,6 +102,6 @@ export const runtimeCheck: Check<MachineContext> = {
   async run(context) {
     const major = Number(context.nodeVersion.split('.')[0]);
     if (major >= MIN_NODE_MAJOR) return pass(`Node.js ${context.nodeVersion}; agent ${context.agentVersion}`);
-    return fail(`Node.js ${context.nodeVersion} is older than ${MIN_NODE_MAJOR}`, 'UserErrorGuestOsNotSupported', { vmName: context.vmName, os: `Node.js ${context.nodeVersion}` });
+    return fail({ en: `Node.js ${context.nodeVersion} is older than ${MIN_NODE_MAJOR}`, es: `Node.js ${context.nodeVersion} es anterior a ${MIN_NODE_MAJOR}` }, 'UserErrorGuestOsNotSupported', { vmName: context.vmName, os: `Node.js ${context.nodeVersion}` });
   },
 };

@@ -22,7 +22,7 @@ function isExtensionsLine(written: string): boolean {
 export function extensionsFix(context: MachineContext): Fix {
   const path = context.loaded.path;
   return {
-    description: `set ${KEY}=y in ${path} (a copy of the file is kept first)`,
+    description: { en: `set ${KEY}=y in ${path} (a copy of the file is kept first)`, es: `poner ${KEY}=y en ${path} (antes se guarda una copia del archivo)` },
     destructive: false,
     async apply() {
       let text = '';
@@ -48,7 +48,10 @@ export function extensionsFix(context: MachineContext): Fix {
       }
       if (!placed) out.splice(out.at(-1) === '' ? out.length - 1 : out.length, 0, `${KEY}=y`);
       await writeFileAtomic(path, out.join('\n').replace(/\n*$/, '\n'), 0o644);
-      return `wrote ${KEY}=y into ${path}${backup ? `; the previous file is ${backup}` : ''}`;
+      return {
+        en: `wrote ${KEY}=y into ${path}${backup ? `; the previous file is ${backup}` : ''}`,
+        es: `${KEY}=y escrito en ${path}${backup ? `; el archivo anterior es ${backup}` : ''}`,
+      };
     },
   };
 }
@@ -62,14 +65,20 @@ export const extensionsEnabledCheck: Check<MachineContext> = {
     const params = { vmName: context.vmName };
     const about = loaded.findings.filter((f) => f.key !== undefined && isExtensionsLine(f.key));
     const refused = about.find((f) => f.severity === 'error');
-    if (refused) return fail(`${formatFinding(loaded.path, refused)}: the agent does not start, so no snapshot task runs`, 'GuestAgentSnapshotTaskStatusError', params, extensionsFix(context));
+    if (refused) {
+      const found = formatFinding(loaded.path, refused);
+      return fail({ en: `${found}: the agent does not start, so no snapshot task runs`, es: `${found}: el agente no arranca, así que no se ejecuta ninguna tarea de instantánea` }, 'GuestAgentSnapshotTaskStatusError', params, extensionsFix(context));
+    }
+    const line = loaded.origins[KEY];
     if (!loaded.config.extensionsEnabled) {
-      const line = loaded.origins[KEY];
-      return fail(`${loaded.path}${line ? `:${line}` : ''} sets ${KEY}=n: the agent refuses every snapshot task`, 'GuestAgentSnapshotTaskStatusError', params, extensionsFix(context));
+      const where = `${loaded.path}${line ? `:${line}` : ''}`;
+      return fail({ en: `${where} sets ${KEY}=n: the agent refuses every snapshot task`, es: `${where} pone ${KEY}=n: el agente rechaza todas las tareas de instantánea` }, 'GuestAgentSnapshotTaskStatusError', params, extensionsFix(context));
     }
     const misspelled = about.find((f) => f.severity === 'warning');
     if (misspelled) return warn(`${formatFinding(loaded.path, misspelled)}`, 'GuestAgentSnapshotTaskStatusError', params, extensionsFix(context));
-    return pass(loaded.origins[KEY] ? `set on line ${loaded.origins[KEY]} of ${loaded.path}` : `not set in ${loaded.path}; the default y applies`);
+    return pass(line
+      ? { en: `set on line ${line} of ${loaded.path}`, es: `definido en la línea ${line} de ${loaded.path}` }
+      : { en: `not set in ${loaded.path}; the default y applies`, es: `no definido en ${loaded.path}; se aplica el valor predeterminado y` });
   },
 };
 
@@ -87,6 +96,9 @@ export const configFileCheck: Check<MachineContext> = {
     }
     const warnings = others.filter((f) => f.severity === 'warning');
     if (warnings.length > 0) return warn(warnings.map((f) => formatFinding(loaded.path, f)).join('; '));
-    return pass(loaded.fromFile ? `${loaded.path}: every key known, every value accepted; Provisioning.Agent=${loaded.config.provisioningAgent}` : `${loaded.path} not found; the defaults apply`);
+    const agent = `Provisioning.Agent=${loaded.config.provisioningAgent}`;
+    return pass(loaded.fromFile
+      ? { en: `${loaded.path}: every key known, every value accepted; ${agent}`, es: `${loaded.path}: todas las claves conocidas, todos los valores aceptados; ${agent}` }
+      : { en: `${loaded.path} not found; the defaults apply`, es: `no se encontró ${loaded.path}; se aplican los valores predeterminados` });
   },
 };

@@ -70,12 +70,18 @@ export function removeHandlerStateFix(handler: HandlerOnDisk): Fix {
   const state = join(handler.dir, 'state.json');
   const status = join(handler.dir, 'status');
   return {
-    description: `remove the handler state and status of ${handler.name} (${state}, ${status}/) so that the next backup installs it again`,
+    description: {
+      en: `remove the handler state and status of ${handler.name} (${state}, ${status}/) so that the next backup installs it again`,
+      es: `quitar el estado del controlador y los estados notificados de ${handler.name} (${state}, ${status}/) para que la próxima copia de seguridad lo vuelva a instalar`,
+    },
     destructive: false,
     async apply() {
       await rm(state, { force: true });
       await rm(status, { recursive: true, force: true });
-      return `removed ${state} and ${status}/; the next backup installs ${handler.name} again`;
+      return {
+        en: `removed ${state} and ${status}/; the next backup installs ${handler.name} again`,
+        es: `se quitaron ${state} y ${status}/; la próxima copia de seguridad vuelve a instalar ${handler.name}`,
+      };
     },
   };
 }
@@ -105,8 +111,9 @@ function handlerFindings(handler: HandlerOnDisk, context: MachineContext): Findi
     const now = context.clock.now().getTime();
     const since = now - Date.parse(status.timestamp);
     const beating = handler.heartbeatTime !== undefined && now - Date.parse(handler.heartbeatTime) <= HEARTBEAT_STALE_MS;
-    if (since > STUCK_MS && !beating) return fail(`${label}: transitioning since ${status.timestamp} and no heartbeat`, 'ExtensionStuckTransitioning', { ...params, minutes: Math.round(since / 60_000) }, removeHandlerStateFix(handler));
-    return pass(`${label}: working on sequence ${status.sequence}`);
+    const stuck = { en: `${label}: transitioning since ${status.timestamp} and no heartbeat`, es: `${label}: en transición desde ${status.timestamp} y sin latido` };
+    if (since > STUCK_MS && !beating) return fail(stuck, 'ExtensionStuckTransitioning', { ...params, minutes: Math.round(since / 60_000) }, removeHandlerStateFix(handler));
+    return pass({ en: `${label}: working on sequence ${status.sequence}`, es: `${label}: trabajando en la secuencia ${status.sequence}` });
   }
   if (status?.status === 'warning') return warn(`${label}: status ${status.sequence} warning: ${status.message}`);
   return pass(`${label}: ${handler.state?.state ?? 'NotInstalled'}${status ? `, last status ${status.status}` : ''}`);
@@ -117,7 +124,7 @@ export const extensionsCheck: Check<MachineContext> = {
   title: MACHINE_TITLES['extensions.status'],
   async run(context) {
     const handlers = await handlersOnDisk(context.loaded.config.libDir);
-    if (handlers.length === 0) return pass('no extension installed yet; the first backup installs the snapshot extension');
+    if (handlers.length === 0) return pass({ en: 'no extension installed yet; the first backup installs the snapshot extension', es: 'todavía no hay ninguna extensión instalada; la primera copia de seguridad instala la extensión de instantáneas' });
     return handlers.map((handler) => handlerFindings(handler, context));
   },
 };
@@ -132,7 +139,7 @@ export const snapshotFilesCheck: Check<MachineContext> = {
   title: MACHINE_TITLES['extensions.snapshot-files'],
   async run(context) {
     const handler = (await handlersOnDisk(context.loaded.config.libDir)).find((h) => h.name.toLowerCase() === SNAPSHOT_EXTENSION.toLowerCase());
-    if (!handler) return pass('the snapshot extension is not installed yet');
+    if (!handler) return pass({ en: 'the snapshot extension is not installed yet', es: 'la extensión de instantáneas todavía no está instalada' });
     const params = { vmName: context.vmName };
     const mounts = await readMounts(context.paths.procDir).catch(() => []);
     const [program, script] = handler.argv;
@@ -141,16 +148,17 @@ export const snapshotFilesCheck: Check<MachineContext> = {
     if (program?.startsWith('/')) {
       const real = await realpath(program).catch(() => program);
       const mount = mountOf(mounts, real);
-      if (mount?.options.includes('noexec')) return fail(`${real} is on ${mount.mountPoint}, mounted noexec`, 'UserErrorExtensionBlockedBySecurityPolicy', { ...params, mechanism: `the noexec option of ${mount.mountPoint}`, path: real });
+      if (mount?.options.includes('noexec')) return fail({ en: `${real} is on ${mount.mountPoint}, mounted noexec`, es: `${real} está en ${mount.mountPoint}, montado con noexec` }, 'UserErrorExtensionBlockedBySecurityPolicy', { ...params, mechanism: `the noexec option of ${mount.mountPoint}`, path: real });
     }
     for (const [path, mode] of [[program, constants.X_OK], [script, constants.R_OK]] as const) {
       if (path === undefined || !path.startsWith('/')) continue;
       const missing = await access(path, mode).then(() => undefined, (error: NodeJS.ErrnoException) => error.code ?? 'error');
       if (missing) return fail(`${path}: ${missing}`, 'UserErrorExtensionInstallationFailed', { ...params, reason: `${path} is ${mode === constants.X_OK ? 'not executable' : 'not readable'} (${missing})` });
     }
-    const notes: string[] = [];
-    if ((await readSwitch(join(context.paths.sysDir, 'fs', 'selinux', 'enforce'))) === '1') notes.push(`SELinux is enforcing: if the extension is denied, allow ${context.loaded.config.libDir} in the policy`);
-    if ((await readSwitch(join(context.paths.sysDir, 'module', 'apparmor', 'parameters', 'enabled'))) === 'Y') notes.push('AppArmor is on: a profile confining node must allow the extension');
-    return pass([`${program ?? '?'} runs ${script ?? ''}`.trim(), ...notes].join('; '));
+    const notes: { en: string; es: string }[] = [{ en: `${program ?? '?'} runs ${script ?? ''}`.trim(), es: `${program ?? '?'} ejecuta ${script ?? ''}`.trim() }];
+    const libDir = context.loaded.config.libDir;
+    if ((await readSwitch(join(context.paths.sysDir, 'fs', 'selinux', 'enforce'))) === '1') notes.push({ en: `SELinux is enforcing: if the extension is denied, allow ${libDir} in the policy`, es: `SELinux está en modo enforcing: si se deniega la extensión, permita ${libDir} en la directiva` });
+    if ((await readSwitch(join(context.paths.sysDir, 'module', 'apparmor', 'parameters', 'enabled'))) === 'Y') notes.push({ en: 'AppArmor is on: a profile confining node must allow the extension', es: 'AppArmor está activo: un perfil que restrinja node debe permitir la extensión' });
+    return pass({ en: notes.map((n) => n.en).join('; '), es: notes.map((n) => n.es).join('; ') });
   },
 };

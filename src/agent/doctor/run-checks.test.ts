@@ -32,9 +32,20 @@ describe('running doctor checks', () => {
   });
 
   it('hands out each finding\'s fix by the index of its result', async () => {
-    const fix = { description: 'repair it', destructive: false, apply: async () => 'repaired' };
+    const fix = { description: { en: 'repair it', es: 'repararlo' }, destructive: false, apply: async () => ({ en: 'repaired', es: 'reparado' }) };
     const outcome = await runChecks([check('ok', async () => pass('fine')), check('x', async () => fail('broken', 'UserErrorGuestAgentStatusUnavailable', { vmName: 'v' }, fix))], null, options);
     assert.equal(outcome.fixes.get(0), fix);
     assert.deepEqual(outcome.results[0]?.fix, { description: 'repair it', destructive: false });
+  });
+
+  it('in Spanish, the fix description and a sentence detail come in Spanish; a bare fact stays as it is', async () => {
+    const fix = { description: { en: 'repair it', es: 'repararlo' }, destructive: true, apply: async () => ({ en: 'repaired', es: 'reparado' }) };
+    const { results } = await runChecks(
+      [check('x', async () => [fail({ en: 'the agent is not running', es: 'el agente no se está ejecutando' }, 'UserErrorGuestAgentStatusUnavailable', { vmName: 'v' }, fix), warn('/var/lib/arca: EACCES')])],
+      null,
+      { ...options, language: 'es' },
+    );
+    assert.deepEqual(results.map((r) => [r.detail, r.fix]), [['el agente no se está ejecutando', { description: 'repararlo', destructive: true }], ['/var/lib/arca: EACCES', undefined]]);
+    assert.equal(results[0]?.title, 'comprobación x');
   });
 });

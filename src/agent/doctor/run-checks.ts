@@ -1,6 +1,6 @@
 import type { Clock } from '../../core/clock.ts';
 import { entryFor, renderEntry, type Language } from '../../core/errors/index.ts';
-import { MAX_CHECK_TIMEOUT_MS, severity, type Check, type CheckStatus, type Finding, type Fix } from './check.ts';
+import { detailIn, MAX_CHECK_TIMEOUT_MS, severity, type Check, type CheckStatus, type Finding, type Fix } from './check.ts';
 
 /** One finding as reported: the check it came from and the catalog code rendered in the chosen language. */
 export interface CheckResult {
@@ -18,7 +18,7 @@ export interface CheckResult {
 
 export interface RunOutcome {
   readonly results: readonly CheckResult[];
-  /** Not in JSON: the repairs, by the index of their result. */
+  /** Not in JSON: the repairs, by the index of their result (each speaks every language). */
   readonly fixes: ReadonlyMap<number, Fix>;
 }
 
@@ -78,10 +78,10 @@ export async function runChecks<C>(checks: readonly Check<C>[], context: C, opti
       id: check.id,
       title: check.title[options.language],
       status: finding.status,
-      detail: finding.detail,
+      detail: detailIn(finding.detail, options.language),
       ...(rendered ? { code: rendered.code, numericCode: rendered.numericCode, message: rendered.message, steps: rendered.recommendations } : {}),
       durationMs: Math.round(ms),
-      ...(finding.fix ? { fix: { description: finding.fix.description, destructive: finding.fix.destructive } } : {}),
+      ...(finding.fix ? { fix: { description: finding.fix.description[options.language], destructive: finding.fix.destructive } } : {}),
     };
   });
   return { results, fixes };

@@ -41,7 +41,7 @@ const monotonic = () => performance.now();
 async function checkAndFix<C>(checks: readonly Check<C>[], context: () => Promise<C>, language: Language, opts: DoctorOptions): Promise<{ outcome: RunOutcome; fixes?: FixReport[] }> {
   const first = await runChecks(checks, await context(), { language, monotonic });
   if (!opts.fix) return { outcome: first };
-  const fixes = await applyFixes(first, opts.yes === true);
+  const fixes = await applyFixes(first, opts.yes === true, language);
   if (!fixes.some((f) => f.outcome === 'applied')) return { outcome: first, fixes };
   return { outcome: await runChecks(checks, await context(), { language, monotonic }), fixes };
 }

@@ -33,4 +33,10 @@ describe('the human doctor report', () => {
     assert.match(text, /corrección aplicada: hecho/);
     assert.match(text, /paquete de soporte: \/tmp\/b\.tar\.gz/);
   });
+
+  it('offers a fix in the words the results carry, and says in Spanish that a destructive one asks first', () => {
+    const results = [{ ...result('a', 'FAIL', 1), fix: { description: 'iniciar ahora una copia de seguridad de db-1', destructive: true } }];
+    const text = renderReport({ target: 'esta máquina', summary: summarize(results), results }, true, 'es');
+    assert.match(text, /\n {6}--fix: iniciar ahora una copia de seguridad de db-1 \(pregunta antes, o --yes\)\n/);
+  });
 });

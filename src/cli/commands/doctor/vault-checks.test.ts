@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import type { Finding } from '../../../agent/doctor/check.ts';
+import { detailIn, type Finding } from '../../../agent/doctor/check.ts';
 import type { BackupApi } from '../../../client/backup-api.ts';
 import { policyCheck, type VaultContext } from './vault-checks.ts';
 
@@ -24,8 +24,9 @@ describe('vault.policy', () => {
   it('a V1 policy with two backups a day and instant points kept 30 days fails twice, with both codes', async () => {
     const findings = await run({ policyType: 'V1', schedulePolicy: { scheduleRunFrequency: 'Daily', scheduleRunTimes: ['2024-01-01T02:00:00Z', '2024-01-01T14:00:00Z'] }, instantRpRetentionRangeInDays: 30 });
     assert.deepEqual(findings.map((f) => [f.status, f.code]), [['FAIL', 'UserErrorInvalidSchedule'], ['FAIL', 'UserErrorInstantRpRetentionOutOfRange']]);
-    assert.match(findings[0]?.detail ?? '', /policy odd \(V1\) schedules 2 backups a day; V1 allows one/);
+    assert.match(detailIn(findings[0]?.detail ?? '', 'en'), /policy odd \(V1\) schedules 2 backups a day; V1 allows one/);
     assert.deepEqual(findings[1]?.params, { days: 30, min: 1, max: 5 });
+    assert.equal(detailIn(findings[1]?.detail ?? '', 'es'), 'la directiva odd conserva los puntos instantáneos 30 días');
   });
 
   it('a V1 policy keeping instant points 0 days fails with UserErrorInstantRpRetentionOutOfRange', async () => {

@@ -31,7 +31,7 @@ export const vmAgentCheck: Check<VaultContext> = {
     const seen = agent?.time ? `last report ${agent.time}` : 'never reported';
     const version = view.vmAgent?.vmAgentVersion ?? 'Unknown';
     if (agent?.displayStatus === 'Ready') findings.push(pass(`agent ${version} Ready, ${seen}`));
-    else if (agent?.displayStatus === 'Not Installed') findings.push(fail(`no agent has reported from ${vm.name}`, 'UserErrorGuestAgentNotInstalled', params));
+    else if (agent?.displayStatus === 'Not Installed') findings.push(fail({ en: `no agent has reported from ${vm.name}`, es: `ningún agente ha informado desde ${vm.name}` }, 'UserErrorGuestAgentNotInstalled', params));
     else findings.push(fail(`agent ${version} ${agent?.displayStatus ?? 'unknown'}, ${seen}${agent?.message ? `: ${agent.message}` : ''}`, 'UserErrorGuestAgentStatusUnavailable', params));
     const outdated = view.vmAgent?.statuses?.find((s) => s.code === 'UserErrorGuestAgentOutdated');
     if (outdated) findings.push(fail(outdated.message ?? `agent ${version} is out of date`, 'UserErrorGuestAgentOutdated', { ...params, version, minimumVersion: /supports (\S+) and later/.exec(outdated.message ?? '')?.[1] ?? 'the minimum' }));
@@ -49,13 +49,17 @@ export const vmAgentCheck: Check<VaultContext> = {
  */
 function removeFailedExtensionFix(context: VaultContext, extension: string): Fix {
   return {
-    description: `remove the failed extension ${extension} from ${context.vm.name} so that the next backup reinstalls it`,
+    description: {
+      en: `remove the failed extension ${extension} from ${context.vm.name} so that the next backup reinstalls it`,
+      es: `quitar la extensión con errores ${extension} de ${context.vm.name} para que la próxima copia de seguridad la vuelva a instalar`,
+    },
     destructive: false,
     async apply() {
       const removed = await new ResourceApi(context.api.arm).removeExtension(context.vm.resourceGroup, context.vm.name, extension);
+      const vm = context.vm.name;
       return removed
-        ? `removed ${extension} from ${context.vm.name}; the next backup installs it again`
-        : `${context.vm.name} no longer had ${extension}; the next backup installs it`;
+        ? { en: `removed ${extension} from ${vm}; the next backup installs it again`, es: `se quitó ${extension} de ${vm}; la próxima copia de seguridad la vuelve a instalar` }
+        : { en: `${vm} no longer had ${extension}; the next backup installs it`, es: `${vm} ya no tenía ${extension}; la próxima copia de seguridad la instala` };
     },
   };
 }
@@ -67,7 +71,7 @@ export const vmExtensionsCheck: Check<VaultContext> = {
     const { api, vm } = context;
     const view = await api.instanceView(vm.resourceGroup, vm.name) as InstanceView;
     const extensions = view.extensions ?? [];
-    if (extensions.length === 0) return pass('no extension reported yet; the first backup installs the snapshot extension');
+    if (extensions.length === 0) return pass({ en: 'no extension reported yet; the first backup installs the snapshot extension', es: 'todavía no se ha notificado ninguna extensión; la primera copia de seguridad instala la extensión de instantáneas' });
     return extensions.map((extension) => {
       const status = extension.statuses?.[0];
       if (status?.level === 'Error') {
@@ -94,22 +98,28 @@ export const protectionCheck: Check<VaultContext> = {
   async run(context) {
     const item = await protectedItem(context);
     const params = { vmName: context.vm.name };
-    if (!item) return fail(`${context.vm.name} is not protected by ${context.vault.name}`, 'UserErrorBcmDatasourceNotPresent', params);
+    if (!item) return fail({ en: `${context.vm.name} is not protected by ${context.vault.name}`, es: `${context.vm.name} no está protegida por ${context.vault.name}` }, 'UserErrorBcmDatasourceNotPresent', params);
     const state = String(item.properties['protectionState'] ?? 'unknown');
     if (state === 'Protected' || state === 'IRPending') return pass(`protection state ${state}`);
-    if (state === 'ProtectionError') return warn('protection state ProtectionError: protection is on and the last backup failed (see the recent failures)');
-    return warn(`protection state ${state}: scheduled backups do not run`, 'UserErrorBcmDatasourceNotPresent', params);
+    if (state === 'ProtectionError') return warn({ en: 'protection state ProtectionError: protection is on and the last backup failed (see the recent failures)', es: 'estado de protección ProtectionError: la protección está activa y la última copia de seguridad falló (vea los errores recientes)' });
+    return warn({ en: `protection state ${state}: scheduled backups do not run`, es: `estado de protección ${state}: las copias de seguridad programadas no se ejecutan` }, 'UserErrorBcmDatasourceNotPresent', params);
   },
 };
 
 /** The cleanup the seed asks for once the lock is gone: a backup, which deletes expired points first. */
 function cleanupBackupFix(context: VaultContext): Fix {
   return {
-    description: `trigger a backup of ${context.vm.name} now, which removes expired restore points first`,
+    description: {
+      en: `trigger a backup of ${context.vm.name} now, which removes expired restore points first`,
+      es: `iniciar ahora una copia de seguridad de ${context.vm.name}, que primero elimina los puntos de restauración caducados`,
+    },
     destructive: true,
     async apply() {
       await context.api.backupNow(context.vault, context.vm.resourceGroup, context.vm.name);
-      return `started a backup of ${context.vm.name}; it deletes the expired restore points before it snapshots`;
+      return {
+        en: `started a backup of ${context.vm.name}; it deletes the expired restore points before it snapshots`,
+        es: `se inició una copia de seguridad de ${context.vm.name}; elimina los puntos de restauración caducados antes de tomar la instantánea`,
+      };
     },
   };
 }
@@ -131,13 +141,17 @@ export const restorePointsCheck: Check<VaultContext> = {
       count += collections.reduce((sum, c) => sum + (c.properties.restorePoints?.length ?? 0), 0);
       for (const lock of await context.api.listLocks(group.name)) locks.push(`${lock.name} (${String(lock.properties['level'] ?? '')}) on ${group.name}`);
     }
-    if (holding.length === 0) return pass('no restore point collection yet');
+    if (holding.length === 0) return pass({ en: 'no restore point collection yet', es: 'todavía no hay ninguna colección de puntos de restauración' });
     const limit = MAX_INSTANT_RESTORE_POINTS_PER_VM;
     const params = { vmName: context.vm.name, count, limit, resourceGroup: holding.join(', ') };
-    const lockText = locks.length > 0 ? `; remove lock ${locks.join(', ')} (\`arca lock delete\`), then run a backup to clean up` : '';
-    if (count >= limit) return fail(`${count} restore points in ${holding.join(', ')}${lockText}`, 'UserErrorRpCollectionLimitReached', params, locks.length === 0 ? cleanupBackupFix(context) : undefined);
-    if (locks.length > 0) return warn(`${count} restore points; a lock keeps expired ones from being deleted${lockText}`, 'UserErrorRpCollectionLimitReached', params);
-    return pass(`${count} of ${limit} restore points in ${holding.join(', ')}, no lock`);
+    const inGroups = holding.join(', ');
+    const lockText = locks.length === 0 ? { en: '', es: '' } : {
+      en: `; remove lock ${locks.join(', ')} (\`arca lock delete\`), then run a backup to clean up`,
+      es: `; quite el bloqueo ${locks.join(', ')} (\`arca lock delete\`) y después ejecute una copia de seguridad para limpiar`,
+    };
+    if (count >= limit) return fail({ en: `${count} restore points in ${inGroups}${lockText.en}`, es: `${count} puntos de restauración en ${inGroups}${lockText.es}` }, 'UserErrorRpCollectionLimitReached', params, locks.length === 0 ? cleanupBackupFix(context) : undefined);
+    if (locks.length > 0) return warn({ en: `${count} restore points; a lock keeps expired ones from being deleted${lockText.en}`, es: `${count} puntos de restauración; un bloqueo impide eliminar los caducados${lockText.es}` }, 'UserErrorRpCollectionLimitReached', params);
+    return pass({ en: `${count} of ${limit} restore points in ${inGroups}, no lock`, es: `${count} de ${limit} puntos de restauración en ${inGroups}, sin bloqueo` });
   },
 };
 
@@ -165,10 +179,10 @@ export const jobsCheck: Check<VaultContext> = {
     for (const [code, group] of byCode) {
       const entry = findEntry(code);
       const last = group[0]?.properties.errorDetails?.[0]?.errorString ?? '';
-      const detail = `${group.length} job(s) in the last 7 days ended with ${code}; latest: ${last}`;
+      const detail = { en: `${group.length} job(s) in the last 7 days ended with ${code}; latest: ${last}`, es: `${group.length} trabajo(s) de los últimos 7 días terminaron con ${code}; el último: ${last}` };
       findings.push(entry ? { status: 'WARN', detail, code: entry.code as CatalogCode, params: { vmName: context.vm.name } } : warn(detail));
     }
-    if (findings.length === 0) findings.push(pass(`${jobs.length} job(s), none running, no failure in the last 7 days`));
+    if (findings.length === 0) findings.push(pass({ en: `${jobs.length} job(s), none running, no failure in the last 7 days`, es: `${jobs.length} trabajo(s), ninguno en curso, ningún error en los últimos 7 días` }));
     return findings;
   },
 };
@@ -179,7 +193,7 @@ export const policyCheck: Check<VaultContext> = {
   async run(context) {
     const item = await protectedItem(context);
     const policyId = typeof item?.properties['policyId'] === 'string' ? item.properties['policyId'] : undefined;
-    if (!policyId) return pass('no policy to check');
+    if (!policyId) return pass({ en: 'no policy to check', es: 'ninguna directiva que comprobar' });
     const policy = await context.api.getPolicy(context.vault, policyId.split('/').at(-1) as string);
     const p = policy.properties as { policyType?: string; instantRpRetentionRangeInDays?: number; schedulePolicy?: { scheduleRunFrequency?: string; scheduleRunTimes?: string[] } };
     const findings: Finding[] = [];
@@ -190,9 +204,10 @@ export const policyCheck: Check<VaultContext> = {
     }
     const days = p.instantRpRetentionRangeInDays;
     if (days !== undefined && (days < INSTANT_RETENTION_DAYS.min || days > INSTANT_RETENTION_DAYS.max)) {
-      findings.push(fail(`policy ${policy.name} keeps instant points ${days} days`, 'UserErrorInstantRpRetentionOutOfRange', { days, min: INSTANT_RETENTION_DAYS.min, max: INSTANT_RETENTION_DAYS.max }));
+      findings.push(fail({ en: `policy ${policy.name} keeps instant points ${days} days`, es: `la directiva ${policy.name} conserva los puntos instantáneos ${days} días` }, 'UserErrorInstantRpRetentionOutOfRange', { days, min: INSTANT_RETENTION_DAYS.min, max: INSTANT_RETENTION_DAYS.max }));
     }
-    if (findings.length === 0) findings.push(pass(`policy ${policy.name}: ${p.policyType ?? 'V1'}, ${times} run(s) a day, instant retention ${days ?? '?'} days`));
+    const type = p.policyType ?? 'V1';
+    if (findings.length === 0) findings.push(pass({ en: `policy ${policy.name}: ${type}, ${times} run(s) a day, instant retention ${days ?? '?'} days`, es: `directiva ${policy.name}: ${type}, ${times} ejecución(es) al día, retención instantánea de ${days ?? '?'} días` }));
     return findings;
   },
 };
