@@ -178,15 +178,7 @@ describe('a machine that reaches its vault only through an HTTP proxy: backup an
     assert.equal((await host.arca('POST', `${VM}/powerOff`, undefined, COMPUTE)).status, 200);
     await host.unmountOs();
     const tunnelsBefore = proxy.tunnels.length;
-    const asked = await host.arca('POST', `${ITEM}/recoveryPoints/${basename(point)}/restore`, {
-      properties: {
-        objectType: 'IaasVMRestoreRequest',
-        recoveryType: 'OriginalLocation',
-        sourceResourceId: `/subscriptions/${host.arm.info.subscriptionId}${VM}`,
-        storageAccountId: `/subscriptions/${host.arm.info.subscriptionId}${ACCOUNT}`,
-        region: 'westeurope',
-      },
-    });
+    const asked = await host.restoreOriginal(point, ACCOUNT);
     assert.equal(asked.status, 202, asked.body);
     const job = await host.finishedJob(String(asked.headers['azure-asyncoperation']));
     assert.equal(job.properties.status, 'Completed', `${JSON.stringify(job.properties.errorDetails ?? job)}\n${host.agentOutput.slice(-3000)}`);

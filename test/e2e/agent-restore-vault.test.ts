@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
-import { createHash, randomBytes } from 'node:crypto';
-import { createReadStream } from 'node:fs';
+import { randomBytes } from 'node:crypto';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
+import { sha256File } from '../../src/storage/testing/fixtures.ts';
 import { AGENT_API_VERSION } from '../../src/protocol/index.ts';
 import { LocalFsBlobStore } from '../../src/storage/blob/local-fs-blob-store.ts';
 import { listPointIds } from '../../src/storage/points/point-store.ts';
@@ -25,11 +25,6 @@ const CHUNK = 4 * MIB;
 
 const problem = await machineProblem();
 
-async function sha256(path: string): Promise<string> {
-  const hash = createHash('sha256');
-  for await (const chunk of createReadStream(path)) hash.update(chunk as Buffer);
-  return hash.digest('hex');
-}
 
 describe('restore to the original location from the vault tier, changed chunks written by the machine\'s agent', { skip: problem ?? false, timeout: 150_000 }, () => {
   let host: OneHost;
@@ -45,15 +40,6 @@ describe('restore to the original location from the vault tier, changed chunks w
     await host?.close();
   });
 
-  const restoreBody = () => ({
-    properties: {
-      objectType: 'IaasVMRestoreRequest',
-      recoveryType: 'OriginalLocation',
-      sourceResourceId: `/subscriptions/${host.arm.info.subscriptionId}${VM}`,
-      storageAccountId: `/subscriptions/${host.arm.info.subscriptionId}${ACCOUNT}`,
-      region: 'westeurope',
-    },
-  });
 
   /** A restore read route with a given Agent token, as the extension calls it. */
   const readPoint = (token: string, machineId: string, pointId: string) =>
@@ -130,9 +116,9 @@ describe('restore to the original location from the vault tier, changed chunks w
     assert.equal((await host.arca('POST', `${VM}/powerOff`, undefined, COMPUTE)).status, 200);
     await host.unmountOs();
     for (const name of DISKS) if (name !== 'os') assert.ok(!(await same(host.disk(name), join(expected, `${name}.img`))), `disk ${name} changed since the backup`);
-    const beforeRestore = Object.fromEntries(await Promise.all(DISKS.map(async (name) => [name, await sha256(host.disk(name))] as const)));
+    const beforeRestore = Object.fromEntries(await Promise.all(DISKS.map(async (name) => [name, await sha256File(host.disk(name))] as const)));
 
-    const asked = await host.arca('POST', `${ITEM}/recoveryPoints/${basename(point)}/restore`, restoreBody());
+    const asked = await host.restoreOriginal(point, ACCOUNT);
     assert.equal(asked.status, 202, asked.body);
     const job = await host.finishedJob(String(asked.headers['azure-asyncoperation']));
     assert.equal(job.properties.status, 'Completed', `${JSON.stringify(job.properties.errorDetails ?? job)}\n${host.agentOutput.slice(-3000)}`);
@@ -155,7 +141,7 @@ describe('restore to the original location from the vault tier, changed chunks w
     // The safety point holds the disks as they were just before the restore.
     const safety = (await host.pointFolders()).filter((f) => basename(f).startsWith('before-restore-'));
     assert.equal(safety.length, 1, 'one safety point beside the disks');
-    for (const name of DISKS) assert.equal(await sha256(join(safety[0] as string, `${name}.img`)), beforeRestore[name], `the safety copy of ${name} is the disk before the restore`);
+    for (const name of DISKS) assert.equal(await sha256File(join(safety[0] as string, `${name}.img`)), beforeRestore[name], `the safety copy of ${name} is the disk before the restore`);
     assert.match(JSON.stringify(bag), new RegExp(basename(safety[0] as string)), 'the job names the safety point');
 
     await host.mountOs();

@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
-import { createHash, randomBytes } from 'node:crypto';
-import { createReadStream } from 'node:fs';
+import { randomBytes } from 'node:crypto';
 import { readFile, writeFile } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
+import { sha256File } from '../../src/storage/testing/fixtures.ts';
 import { COMPUTE, DISKS, ITEM, machineProblem, MIB, OneHost, RG, run, same, VM, writeAt } from './one-host.ts';
 
 /**
@@ -18,11 +18,6 @@ const ACCOUNT = `${RG}/providers/Microsoft.Storage/storageAccounts/restoresa`;
 
 const problem = await machineProblem();
 
-async function sha256(path: string): Promise<string> {
-  const hash = createHash('sha256');
-  for await (const chunk of createReadStream(path)) hash.update(chunk as Buffer);
-  return hash.digest('hex');
-}
 
 describe('restore to the original location from an instant point, by the machine\'s agent', { skip: problem ?? false, timeout: 120_000 }, () => {
   let host: OneHost;
@@ -36,15 +31,6 @@ describe('restore to the original location from an instant point, by the machine
     await host?.close();
   });
 
-  const restoreBody = () => ({
-    properties: {
-      objectType: 'IaasVMRestoreRequest',
-      recoveryType: 'OriginalLocation',
-      sourceResourceId: `/subscriptions/${host.arm.info.subscriptionId}${VM}`,
-      storageAccountId: `/subscriptions/${host.arm.info.subscriptionId}${ACCOUNT}`,
-      region: 'westeurope',
-    },
-  });
 
   it('sets up: a registered machine with its agent Ready, protected, backed up once', async () => {
     await host.registerAgent();
@@ -67,12 +53,12 @@ describe('restore to the original location from an instant point, by the machine
     await run('sync', ['-f', join(host.ext4Mount, 'hello.txt')]);
     await writeAt(host.disk('dense'), 3 * MIB, randomBytes(256 * 1024));
     await writeAt(host.disk('sparse'), 20 * MIB, randomBytes(65536));
-    const running = await host.arca('POST', `${ITEM}/recoveryPoints/${basename(point)}/restore`, restoreBody());
+    const running = await host.restoreOriginal(point, ACCOUNT);
     assert.equal(running.status, 409, running.body);
     assert.match(running.body, /UserErrorRestoreTargetVmRunning/);
 
     assert.equal((await host.arca('POST', `${VM}/powerOff`, undefined, COMPUTE)).status, 200);
-    const asked = await host.arca('POST', `${ITEM}/recoveryPoints/${basename(point)}/restore`, restoreBody());
+    const asked = await host.restoreOriginal(point, ACCOUNT);
     assert.equal(asked.status, 202, asked.body);
     const job = await host.finishedJob(String(asked.headers['azure-asyncoperation']));
     assert.equal(job.properties.status, 'Failed');
@@ -84,8 +70,8 @@ describe('restore to the original location from an instant point, by the machine
 
   it('restores the stopped machine: a safety point equal to the disks before, then each disk cmp-equal to the snapshot', async () => {
     await host.unmountOs();
-    const beforeRestore = Object.fromEntries(await Promise.all(DISKS.map(async (name) => [name, await sha256(host.disk(name))] as const)));
-    const asked = await host.arca('POST', `${ITEM}/recoveryPoints/${basename(point)}/restore`, restoreBody());
+    const beforeRestore = Object.fromEntries(await Promise.all(DISKS.map(async (name) => [name, await sha256File(host.disk(name))] as const)));
+    const asked = await host.restoreOriginal(point, ACCOUNT);
     assert.equal(asked.status, 202, asked.body);
     const job = await host.finishedJob(String(asked.headers['azure-asyncoperation']));
     assert.equal(job.properties.status, 'Completed', JSON.stringify(job.properties.errorDetails ?? job));
@@ -94,7 +80,7 @@ describe('restore to the original location from an instant point, by the machine
 
     const safety = (await host.pointFolders()).filter((f) => basename(f).startsWith('before-restore-'));
     assert.equal(safety.length, 1, 'one safety point, beside the instant points');
-    for (const name of DISKS) assert.equal(await sha256(join(safety[0] as string, `${name}.img`)), beforeRestore[name], `the safety copy of ${name} is the disk as it was before the restore`);
+    for (const name of DISKS) assert.equal(await sha256File(join(safety[0] as string, `${name}.img`)), beforeRestore[name], `the safety copy of ${name} is the disk as it was before the restore`);
     const bag = job.properties.extendedInfo.propertyBag ?? {};
     assert.match(JSON.stringify(bag), new RegExp(basename(safety[0] as string)), 'the job names the safety point');
 

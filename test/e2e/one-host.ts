@@ -4,7 +4,7 @@ import { randomBytes } from 'node:crypto';
 import { once } from 'node:events';
 import { access, mkdir, mkdtemp, open, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { promisify } from 'node:util';
 import { ARCA_BIN, runArca, startServer, type RunningServer } from '../support/arca-process.ts';
 import { ArmTestClient } from '../support/arm-client.ts';
@@ -163,6 +163,17 @@ export class OneHost {
       assert.ok(Date.now() < deadline, `${what} within ${timeoutMs} ms; agent log:\n${this.agentOutput.slice(-4000)}`);
       await new Promise((resolve) => setTimeout(resolve, 200));
     }
+  }
+
+  /**
+   * Asks for an OriginalLocation restore of `point` (a recovery point's id or name) with the restore
+   * staged through the storage account `account` (a path under the subscription).
+   */
+  restoreOriginal(point: string, account: string): Promise<HttpsResponse> {
+    const subscription = `/subscriptions/${this.arm.info.subscriptionId}`;
+    return this.arca('POST', `${ITEM}/recoveryPoints/${basename(point)}/restore`, {
+      properties: { objectType: 'IaasVMRestoreRequest', recoveryType: 'OriginalLocation', sourceResourceId: `${subscription}${VM}`, storageAccountId: `${subscription}${account}`, region: 'westeurope' },
+    });
   }
 
   /** Follows an operation to its job, and the job to its end. */
