@@ -8,11 +8,11 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { ARCA_VERSION } from '../../src/platform/version.ts';
 import { ARCA_BIN, runArca, startServer, type RunningServer } from '../support/arca-process.ts';
+import { agentViewOf } from '../support/agent-view.ts';
 import { ArmTestClient } from '../support/arm-client.ts';
 import { sdkClients } from '../support/backup-fixtures.ts';
 import { ARCA_API, backupNow, createVaultWithPolicy, protectedVm, waitForOperation, type BackupWorld, type ProtectedVm } from '../support/backup-flow-fixtures.ts';
 
-type AgentView = { vmAgentVersion: string; statuses: { displayStatus: string; message?: string; time?: string }[] };
 const UNRESPONSIVE_AFTER_S = 3;
 
 /**
@@ -33,16 +33,7 @@ describe('arca agent: register and run against arca server', () => {
   let agent: ChildProcess | undefined;
   let agentLog = '';
 
-  const view = async () => (await world.arm.request('GET', `${vm.id}/instanceView`, { apiVersion: '2024-03-01' })).json<{ vmAgent: AgentView }>().vmAgent;
-  const waitForView = async (until: (v: AgentView) => boolean, what: string) => {
-    const deadline = Date.now() + 15_000;
-    for (;;) {
-      const current = await view();
-      if (until(current)) return current;
-      assert.ok(Date.now() < deadline, `${what}; the agent shows ${JSON.stringify(current)}\nagent log:\n${agentLog}`);
-      await new Promise((r) => setTimeout(r, 50));
-    }
-  };
+  const { view, waitForView } = agentViewOf(() => world.arm, () => vm.id, () => agentLog, { timeoutMs: 15000, intervalMs: 50 });
   const newToken = async () => {
     const created = await world.arm.request('POST', '/arca/registrationTokens', { apiVersion: ARCA_API, body: { machineId: vm.vmId } });
     assert.equal(created.status, 201, created.body);

@@ -8,12 +8,11 @@ import { after, before, describe, it } from 'node:test';
 import { ARCA_VERSION } from '../../src/platform/version.ts';
 import { newerVersion, packageOfThisTree } from '../support/agent-packages.ts';
 import { ARCA_BIN, runArca, startServer, type RunningServer } from '../support/arca-process.ts';
+import { agentViewOf } from '../support/agent-view.ts';
 import { ArmTestClient } from '../support/arm-client.ts';
 import { sdkClients } from '../support/backup-fixtures.ts';
 import { ARCA_API, backupNow, createVaultWithPolicy, protectedVm, waitForOperation, type BackupWorld, type ProtectedVm } from '../support/backup-flow-fixtures.ts';
 
-type Status = { code: string; displayStatus: string; message?: string; time?: string };
-type AgentView = { vmAgentVersion: string; statuses: Status[] };
 
 /** The good newer agent, and a newer one still whose bin/arca.js fails at once. */
 const NEWER = newerVersion(1);
@@ -38,16 +37,7 @@ describe('arca agent: updates and running tasks, with real processes', () => {
   let agentLog = '';
   const logWaiters: { re: RegExp; resolve: () => void }[] = [];
 
-  const view = async () => (await world.arm.request('GET', `${vm.id}/instanceView`, { apiVersion: '2024-03-01' })).json<{ vmAgent: AgentView }>().vmAgent;
-  const waitForView = async (until: (v: AgentView) => boolean, what: string) => {
-    const deadline = Date.now() + 20_000;
-    for (;;) {
-      const current = await view();
-      if (until(current)) return current;
-      assert.ok(Date.now() < deadline, `${what}; the vault shows ${JSON.stringify(current)}\nagent log:\n${agentLog}`);
-      await new Promise((r) => setTimeout(r, 100));
-    }
-  };
+  const { view, waitForView } = agentViewOf(() => world.arm, () => vm.id, () => agentLog);
   /** Resolves when the agent's log has a line matching `re`. */
   const logged = (re: RegExp, what: string): Promise<void> => {
     if (re.test(agentLog)) return Promise.resolve();

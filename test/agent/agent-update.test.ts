@@ -10,12 +10,11 @@ import { sha256Of } from '../../src/platform/agent-package.ts';
 import { ARCA_VERSION } from '../../src/platform/version.ts';
 import { newerVersion, packageOfThisTree } from '../support/agent-packages.ts';
 import { ARCA_BIN, runArca, startServer, type RunningServer } from '../support/arca-process.ts';
+import { agentViewOf } from '../support/agent-view.ts';
 import { ArmTestClient } from '../support/arm-client.ts';
 import { sdkClients } from '../support/backup-fixtures.ts';
 import { ARCA_API, backupNow, createVaultWithPolicy, protectedVm, waitForOperation, type BackupWorld, type ProtectedVm } from '../support/backup-flow-fixtures.ts';
 
-type Status = { code: string; displayStatus: string; message?: string; time?: string };
-type AgentView = { vmAgentVersion: string; statuses: Status[] };
 
 /** The "newer agent" the vault publishes. */
 const NEWER = newerVersion();
@@ -58,16 +57,7 @@ describe('arca agent: updates from the vault', () => {
   let agent: ChildProcess | undefined;
   let agentLog = '';
 
-  const view = async () => (await world.arm.request('GET', `${vm.id}/instanceView`, { apiVersion: '2024-03-01' })).json<{ vmAgent: AgentView }>().vmAgent;
-  const waitForView = async (until: (v: AgentView) => boolean, what: string) => {
-    const deadline = Date.now() + 20_000;
-    for (;;) {
-      const current = await view();
-      if (until(current)) return current;
-      assert.ok(Date.now() < deadline, `${what}; the vault shows ${JSON.stringify(current)}\nagent log:\n${agentLog}`);
-      await new Promise((r) => setTimeout(r, 100));
-    }
-  };
+  const { view, waitForView } = agentViewOf(() => world.arm, () => vm.id, () => agentLog);
   const publish = (version: string, body: Buffer) =>
     world.arm.request('PUT', `/arca/agentPackages/${version}`, { apiVersion: ARCA_API, body, headers: { 'content-type': 'application/gzip' } });
   const writeConf = (autoUpdate: 'y' | 'n') =>
