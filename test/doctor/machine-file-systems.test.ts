@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
+import { once } from 'node:events';
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -111,6 +112,10 @@ describe('arca doctor on the machine: file-system state and read-only fsck', () 
     assert.match(finding?.detail ?? '', /e2fsck -n -f .* found errors: .*[Bb]itmap differences/);
     assert.deepEqual(more, [], 'os.img holds no file system, so it gives no finding');
     assert.equal(code, 1);
+    const [spanish] = findingsOf((await machine.doctor(['--lang', 'es'])).json, 'disks.fsck');
+    assert.equal(spanish?.status, 'FAIL');
+    assert.equal(spanish?.code, 'UserErrorFsFreezeFailed');
+    assert.match(spanish?.detail ?? '', new RegExp(`^${image} \\(ext2/3/4, sin montar\\): e2fsck -n -f ${image} encontró errores: .*[Bb]itmap differences`));
     assert.ok((await readFile(image)).equals(untouched), 'fsck -n wrote nothing');
   });
 
@@ -147,8 +152,35 @@ describe('arca doctor on the machine: file-system state and read-only fsck', () 
       assert.equal(finding?.code, 'FileSystemCheckNotRun');
       assert.match(finding?.detail ?? '', /e2fsck is not installed/);
       assert.match(finding?.steps?.join('\n') ?? '', /e2fsprogs/);
+      const [spanish] = findingsOf((await machine.doctor(['--lang', 'es'], { PATH: empty })).json, 'disks.fsck');
+      assert.equal(spanish?.code, 'FileSystemCheckNotRun');
+      assert.match(spanish?.detail ?? '', /\(ext2\/3\/4, sin montar\): e2fsck -n -f \S+: e2fsck no está instalado$/);
     } finally {
       await rm(empty, { recursive: true, force: true });
+    }
+  });
+
+  it('a block device another process holds exclusively, with no mount this process sees, is not given to fsck (Spanish too)', async (t) => {
+    if (!loops) return t.skip('loop devices need root');
+    const image = await ext4Image(join(images, 'held.img'));
+    const device = (await run('losetup', ['--find', '--show', image])).stdout.trim();
+    const holder = spawn(process.execPath, ['-e', `require('node:fs').openSync(${JSON.stringify(device)}, require('node:fs').constants.O_RDONLY | require('node:fs').constants.O_EXCL); console.log('held'); setInterval(() => {}, 60_000);`], { stdio: ['ignore', 'pipe', 'inherit'] });
+    const exited = once(holder, 'exit');
+    try {
+      const said = await Promise.race([once(holder.stdout, 'data').then(([chunk]) => String(chunk).trim()), exited.then(([code]) => `exited ${String(code)}`)]);
+      assert.equal(said, 'held', 'the other process holds the device exclusively');
+      await withDisks(`data:${device}`);
+      const [finding, ...more] = findingsOf((await machine.doctor()).json, 'disks.fsck');
+      assert.deepEqual(more, []);
+      assert.equal(finding?.status, 'PASS', finding?.detail);
+      assert.equal(finding?.detail, `${device}: in use by a mount or user this process cannot see (exclusive open refused), so not checked`);
+      const [spanish] = findingsOf((await machine.doctor(['--lang', 'es'])).json, 'disks.fsck');
+      assert.equal(spanish?.status, 'PASS');
+      assert.equal(spanish?.detail, `${device}: en uso por un montaje o usuario que este proceso no puede ver (se rechazó la apertura exclusiva), así que no se revisa`);
+    } finally {
+      holder.kill();
+      await exited;
+      await run('losetup', ['-d', device]);
     }
   });
 });

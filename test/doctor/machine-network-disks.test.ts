@@ -57,10 +57,10 @@ describe('arca doctor on the machine: vault endpoint, TLS, clock, disks, mounts'
     await machine?.remove();
   });
 
-  async function endpointFinding(url: string) {
+  async function endpointFinding(url: string, args: readonly string[] = []) {
     machine.vaultUrl = url;
     await machine.writeConfig();
-    const { json } = await machine.doctor();
+    const { json } = await machine.doctor(args);
     return findingsOf(json, 'network.vault');
   }
 
@@ -71,6 +71,9 @@ describe('arca doctor on the machine: vault endpoint, TLS, clock, disks, mounts'
     assert.equal(finding?.status, 'PASS', finding?.detail);
     assert.match(finding?.detail ?? '', /answered 200; certificate valid for the pinned CA/);
     assert.deepEqual(rest, [], 'no clock finding when the clocks agree');
+    const [spanish] = await endpointFinding(url, ['--lang', 'es']);
+    assert.equal(spanish?.status, 'PASS');
+    assert.equal(spanish?.detail, `${url} respondió 200; certificado válido para la CA fijada`);
   });
 
   it('a closed port fails with AgentVaultUnreachable', async () => {
@@ -104,6 +107,9 @@ describe('arca doctor on the machine: vault endpoint, TLS, clock, disks, mounts'
     const skew = findings.find((f) => f.code === 'MachineClockSkewed');
     assert.equal(skew?.status, 'FAIL');
     assert.match(skew?.detail ?? '', /-(59\d|600|60\d) s from the vault's/);
+    const spanish = (await endpointFinding(url, ['--lang', 'es'])).find((f) => f.code === 'MachineClockSkewed');
+    assert.equal(spanish?.status, 'FAIL');
+    assert.match(spanish?.detail ?? '', /^el reloj de esta máquina está a -(59\d|600|60\d) s del del almacén$/);
   });
 
   it('a sparse 40 TiB disk on a tmpfs fails with UserErrorUnsupportedDiskSize', async (t) => {
@@ -121,6 +127,9 @@ describe('arca doctor on the machine: vault endpoint, TLS, clock, disks, mounts'
     assert.match(data?.message ?? '', /data/);
     assert.match(data?.detail ?? '', /40 TiB, over 32 TiB/);
     assert.ok(findings.some((f) => f.status === 'PASS' && f.detail.startsWith('os ')), 'the small disk passes');
+    const spanish = findingsOf((await machine.doctor(['--lang', 'es'])).json, 'disks.size').find((f) => f.code === 'UserErrorUnsupportedDiskSize');
+    assert.equal(spanish?.status, 'FAIL');
+    assert.equal(spanish?.detail, 'el disco data mide 40 TiB, más de 32 TiB');
   });
 
   it('a disk on a file system mounted read-only warns with MountReadOnly', async (t) => {
@@ -136,5 +145,8 @@ describe('arca doctor on the machine: vault endpoint, TLS, clock, disks, mounts'
     const ro = findings.find((f) => f.code === 'MountReadOnly');
     assert.equal(ro?.status, 'WARN', JSON.stringify(findings));
     assert.match(ro?.detail ?? '', new RegExp(`${dir} \\(tmpfs on tmpfs\\) is mounted read-only`));
+    const spanish = findingsOf((await machine.doctor(['--lang', 'es'])).json, 'disks.mounts').find((f) => f.code === 'MountReadOnly');
+    assert.equal(spanish?.status, 'WARN');
+    assert.equal(spanish?.detail, `${dir} (tmpfs en tmpfs) está montado de solo lectura`);
   });
 });

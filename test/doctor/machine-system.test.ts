@@ -136,13 +136,21 @@ describe('arca doctor on the machine: updates, DHCP, noexec, registration, stuck
     }
   });
 
-  it('--lang es: titles, messages and the human report are Spanish, the ids stay, the worst finding comes first', async () => {
+  it('--lang es: titles, messages, details and the human report are Spanish, the ids stay, the worst finding comes first', async () => {
     await machine.writeConfig(['Extensions.Enabled=n']);
-    await machine.writeMachineFile('var/lib/update-notifier/updates-available', UPDATES_AVAILABLE);
+    const notice = await machine.writeMachineFile('var/lib/update-notifier/updates-available', UPDATES_AVAILABLE);
+    await machine.writeMachineFile('etc/network/interfaces', 'auto eth1\niface eth1 inet dhcp\n');
     const { json } = await machine.doctor(['--lang', 'es']);
     const updates = findingsOf(json, 'os.updates')[0];
     assert.equal(updates?.title, MACHINE_TITLES['os.updates'].es);
+    assert.equal(updates?.status, 'WARN');
+    assert.equal(updates?.code, 'MachinePackageUpdatesPending');
+    assert.equal(updates?.detail, `7 actualización(es) según ${notice}`);
     assert.match(updates?.message ?? '', /actualizaci/);
+    const dhcp = findingsOf(json, 'network.dhcp');
+    assert.deepEqual(dhcp.map((f) => [f.status, f.code, f.detail]), [['WARN', 'DhcpLeaseNotFound', 'eth1 usa DHCP; no se encontró ninguna concesión']]);
+    assert.equal(findingsOf(json, 'os.reboot')[0]?.detail, `${join(machine.root, 'reboot-required')} no existe`);
+    assert.match(findingsOf(json, 'os.load')[0]?.detail ?? '', /^CPU [\d.]+ %, memoria [\d.]+ %/);
     for (const result of json.results) {
       const id = result.id as keyof typeof MACHINE_TITLES;
       assert.ok(id in MACHINE_TITLES, `${result.id} is a known id`);
@@ -161,5 +169,6 @@ describe('arca doctor on the machine: updates, DHCP, noexec, registration, stuck
     assert.ok(lines.length <= 40, `${lines.length} lines fit one screen`);
     assert.ok(!/\b(this machine|no package updates waiting)\b/.test(human.stdout), 'no English title or frame');
     await rm(join(machine.fsRoot, 'var'), { recursive: true });
+    await rm(join(machine.fsRoot, 'etc'), { recursive: true });
   });
 });

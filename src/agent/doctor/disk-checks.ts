@@ -19,12 +19,22 @@ export const diskSizeCheck: Check<MachineContext> = {
       const reason = isArcaError(error) ? error.message : (error as Error).message;
       return fail(reason, 'UserErrorUnableToOpenMount', { vmName: context.vmName, mountPoint: isArcaError(error) ? String(error.params.path ?? '?') : '?' });
     }
-    if (disks.length === 0) return warn('no disks configured (Disks=) or found in /sys/class/block');
+    if (disks.length === 0) return warn({ en: 'no disks configured (Disks=) or found in /sys/class/block', es: 'ningún disco configurado (Disks=) ni encontrado en /sys/class/block' });
     const over = diskLimitFindings({ name: context.vmName, disks });
-    const findings: Finding[] = over.map((f) => fail(`disk ${String(f.params.diskName ?? '')} is ${String(f.params.size ?? '')}, over ${String(f.params.limit ?? '')}`, f.code, f.params));
+    const findings: Finding[] = over.map((f) => {
+      const [name, size, limit] = [f.params.diskName, f.params.size, f.params.limit].map((v) => String(v ?? ''));
+      return fail({ en: `disk ${name} is ${size}, over ${limit}`, es: `el disco ${name} mide ${size}, más de ${limit}` }, f.code, f.params);
+    });
     for (const disk of disks.filter((d) => !over.some((f) => f.params.diskName === d.name))) {
-      const note = disk.encrypted ? '; LUKS header: the backup holds ciphertext, so keep the volume key where a restore can reach it' : '';
-      findings.push(pass(`${disk.name} ${disk.path}: ${formatBytes(disk.sizeBytes)}${note}`));
+      const seen = `${disk.name} ${disk.path}: ${formatBytes(disk.sizeBytes)}`;
+      if (!disk.encrypted) findings.push(pass(seen));
+      else
+        findings.push(
+          pass({
+            en: `${seen}; LUKS header: the backup holds ciphertext, so keep the volume key where a restore can reach it`,
+            es: `${seen}; cabecera LUKS: la copia guarda datos cifrados, así que conserve la clave del volumen donde una restauración pueda usarla`,
+          }),
+        );
     }
     return findings;
   },
@@ -49,20 +59,23 @@ export const mountsCheck: Check<MachineContext> = {
   timeoutMs: 4000,
   async run(context, signal) {
     const mounts = mountsOfDisks(await readMounts(context.paths.procDir), context);
-    if (mounts.length === 0) return pass('no mounted file system holds a configured disk');
+    if (mounts.length === 0) return pass({ en: 'no mounted file system holds a configured disk', es: 'ningún sistema de archivos montado contiene un disco configurado' });
     const params = (m: MountEntry) => ({ vmName: context.vmName, mountPoint: m.mountPoint });
     return Promise.all(
       mounts.map(async (mount): Promise<Finding> => {
-        const label = `${mount.mountPoint} (${mount.fsType} on ${mount.source})`;
-        if (mount.readOnly) return warn(`${label} is mounted read-only`, 'MountReadOnly', params(mount));
+        const label = { en: `${mount.mountPoint} (${mount.fsType} on ${mount.source})`, es: `${mount.mountPoint} (${mount.fsType} en ${mount.source})` };
+        if (mount.readOnly) return warn({ en: `${label.en} is mounted read-only`, es: `${label.es} está montado de solo lectura` }, 'MountReadOnly', params(mount));
         if (mount.fsType.startsWith('ext') && mount.source.startsWith('/dev/')) {
           const out = await context.exec('tune2fs', ['-l', mount.source], signal);
           const state = /^Filesystem state:\s*(.+)$/m.exec(out.stdout)?.[1]?.trim();
-          if (state !== undefined && state !== 'clean') return fail(`${label}: tune2fs says "${state}"`, 'UserErrorFsFreezeFailed', params(mount));
-          if (state === undefined) return warn(`${label}: tune2fs -l gave no state (${out.stderr.trim().split('\n')[0] ?? ''})`);
+          if (state !== undefined && state !== 'clean') return fail({ en: `${label.en}: tune2fs says "${state}"`, es: `${label.es}: tune2fs indica "${state}"` }, 'UserErrorFsFreezeFailed', params(mount));
+          const said = out.stderr.trim().split('\n')[0] ?? '';
+          if (state === undefined) return warn({ en: `${label.en}: tune2fs -l gave no state (${said})`, es: `${label.es}: tune2fs -l no dio ningún estado (${said})` });
         }
-        if (!FREEZABLE.has(mount.fsType)) return pass(`${label}: not frozen (${mount.fsType} has no freeze); its disks are read as they are`);
-        return pass(`${label}: clean and freezable`);
+        if (!FREEZABLE.has(mount.fsType)) {
+          return pass({ en: `${label.en}: not frozen (${mount.fsType} has no freeze); its disks are read as they are`, es: `${label.es}: no se inmoviliza (${mount.fsType} no admite congelación); sus discos se leen tal como están` });
+        }
+        return pass({ en: `${label.en}: clean and freezable`, es: `${label.es}: limpio e inmovilizable` });
       }),
     );
   },

@@ -1,5 +1,6 @@
 import { discoverDisks } from '../machine/disks.ts';
-import { fail, pass, warn, type Check, type Finding } from './check.ts';
+import type { Language } from '../../core/errors/index.ts';
+import { detailIn, fail, pass, warn, type Check, type Finding, type Localized } from './check.ts';
 import { heldFileSystems, type HeldFileSystem } from './held-file-systems.ts';
 import type { CommandResult, MachineContext } from './machine-context.ts';
 import { readMounts } from './mounts.ts';
@@ -38,27 +39,48 @@ async function ext4State(context: MachineContext, fs: HeldFileSystem, signal: Ab
 
 async function checkOne(context: MachineContext, fs: HeldFileSystem, signal: AbortSignal): Promise<Finding> {
   const where = fs.mounts[0]?.mountPoint ?? fs.path;
-  const label = `${fs.path} (${fs.kind === 'ext' ? 'ext2/3/4' : 'xfs'}${fs.mounts.length > 0 ? `, read-only on ${where}` : ', not mounted'})`;
+  const kind = fs.kind === 'ext' ? 'ext2/3/4' : 'xfs';
+  const label = {
+    en: `${fs.path} (${kind}${fs.mounts.length > 0 ? `, read-only on ${where}` : ', not mounted'})`,
+    es: `${fs.path} (${kind}${fs.mounts.length > 0 ? `, de solo lectura en ${where}` : ', sin montar'})`,
+  };
   const writable = fs.mounts.find((m) => !m.readOnly);
-  if (writable) return pass(`${fs.path}: mounted read-write on ${writable.mountPoint}, so not checked (fsck is safe only unmounted or read-only; its state is read by disks.mounts)`);
-  if (fs.holders.length > 0) return pass(`${fs.path}: in use by ${fs.holders.join(', ')}, so not checked`);
+  if (writable) {
+    return pass({
+      en: `${fs.path}: mounted read-write on ${writable.mountPoint}, so not checked (fsck is safe only unmounted or read-only; its state is read by disks.mounts)`,
+      es: `${fs.path}: montado en lectura y escritura en ${writable.mountPoint}, así que no se revisa (fsck solo es seguro sin montar o de solo lectura; su estado lo lee disks.mounts)`,
+    });
+  }
+  if (fs.holders.length > 0) {
+    const holders = (language: Language) => fs.holders.map((h) => detailIn(h, language)).join(', ');
+    return pass({ en: `${fs.path}: in use by ${holders('en')}, so not checked`, es: `${fs.path}: en uso por ${holders('es')}, así que no se revisa` });
+  }
   const checker = CHECKERS[fs.kind];
   const [command, ...args] = checker.argv(fs) as [string, ...string[]];
   const commandLine = [command, ...args].join(' ');
   const timeout = AbortSignal.timeout(FSCK_TIMEOUT_MS);
   const both = AbortSignal.any([signal, timeout]);
   const [out, state] = await Promise.all([context.exec(command, args, both), ext4State(context, fs, both)]);
-  const notRun = (reason: string) => warn(`${label}: ${commandLine}: ${reason}`, 'FileSystemCheckNotRun', { vmName: context.vmName, device: fs.path, command: commandLine, reason });
+  // The catalog message takes the reason as it always has (in English); the detail says it in each language.
+  const notRun = (reason: string | Localized) => {
+    const said = typeof reason === 'string' ? { en: reason, es: reason } : reason;
+    return warn({ en: `${label.en}: ${commandLine}: ${said.en}`, es: `${label.es}: ${commandLine}: ${said.es}` }, 'FileSystemCheckNotRun', { vmName: context.vmName, device: fs.path, command: commandLine, reason: said.en });
+  };
   if (out.code === null) {
-    if (timeout.aborted) return notRun(`it did not finish within ${FSCK_TIMEOUT_MS / 1000} s`);
-    return notRun(/ENOENT/.test(out.stderr) ? `${command} is not installed` : out.stderr.trim().split('\n')[0] ?? 'it did not run');
+    const seconds = FSCK_TIMEOUT_MS / 1000;
+    if (timeout.aborted) return notRun({ en: `it did not finish within ${seconds} s`, es: `no terminó en ${seconds} s` });
+    if (/ENOENT/.test(out.stderr)) return notRun({ en: `${command} is not installed`, es: `${command} no está instalado` });
+    const firstLine = out.stderr.trim().split('\n')[0];
+    return notRun(firstLine || { en: 'it did not run', es: 'no se ejecutó' });
   }
   const params = { vmName: context.vmName, mountPoint: where };
   const verdict = checker.verdict(out.code);
-  if (verdict === 'errors') return fail(`${label}: ${commandLine} found errors: ${problems(out)}`, 'UserErrorFsFreezeFailed', params);
+  if (verdict === 'errors') return fail({ en: `${label.en}: ${commandLine} found errors: ${problems(out)}`, es: `${label.es}: ${commandLine} encontró errores: ${problems(out)}` }, 'UserErrorFsFreezeFailed', params);
   if (verdict === 'not-run') return notRun(problems(out));
-  if (state !== undefined && state !== 'clean') return fail(`${label}: ${commandLine} found no error but tune2fs says "${state}"`, 'UserErrorFsFreezeFailed', params);
-  return pass(`${label}: ${commandLine} found no error`);
+  if (state !== undefined && state !== 'clean') {
+    return fail({ en: `${label.en}: ${commandLine} found no error but tune2fs says "${state}"`, es: `${label.es}: ${commandLine} no encontró ningún error, pero tune2fs indica "${state}"` }, 'UserErrorFsFreezeFailed', params);
+  }
+  return pass({ en: `${label.en}: ${commandLine} found no error`, es: `${label.es}: ${commandLine} no encontró ningún error` });
 }
 
 /**
@@ -73,7 +95,9 @@ export const fsckCheck: Check<MachineContext> = {
   async run(context, signal) {
     const disks = context.loaded.config.disks ?? (await discoverDisks(context.paths.blockDir));
     const held = await heldFileSystems(disks, await readMounts(context.paths.procDir), context.paths.blockDir);
-    if (held.length === 0) return pass('no ext or XFS file system found on the disks (partitions of disk images are not read)');
+    if (held.length === 0) {
+      return pass({ en: 'no ext or XFS file system found on the disks (partitions of disk images are not read)', es: 'no se encontró ningún sistema de archivos ext ni XFS en los discos (no se leen las particiones de las imágenes de disco)' });
+    }
     return Promise.all(held.map((fs) => checkOne(context, fs, signal)));
   },
 };

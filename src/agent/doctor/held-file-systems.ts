@@ -2,6 +2,7 @@ import { constants } from 'node:fs';
 import { open, readdir, readFile, realpath, stat } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import type { ConfiguredDisk } from '../config/agent-config-keys.ts';
+import type { Detail } from './check.ts';
 import type { MountEntry } from './mounts.ts';
 
 /** The file systems fsck can check read-only: ext2/3/4 (e2fsck -n) and XFS (xfs_repair -n). */
@@ -12,12 +13,21 @@ export interface HeldFileSystem {
   readonly path: string;
   readonly kind: CheckableKind;
   readonly isFile: boolean;
-  /** How it is in use now: mounts of it (or of a loop device over it), and block layers holding it. */
+  /**
+   * How it is in use now: mounts of it (or of a loop device over it), and what holds it: block
+   * layers by name, or a sentence when the kernel refuses an exclusive open and no holder shows.
+   */
   readonly mounts: readonly MountEntry[];
-  readonly holders: readonly string[];
+  readonly holders: readonly Detail[];
 }
 
 const EXT_MAGIC_OFFSET = 1024 + 0x38;
+
+/** Who holds a device whose exclusive open the kernel refuses though no visible mount or layer uses it. */
+export const UNSEEN_HOLDER = {
+  en: 'a mount or user this process cannot see (exclusive open refused)',
+  es: 'un montaje o usuario que este proceso no puede ver (se rechazó la apertura exclusiva)',
+} as const;
 
 /** ext2/3/4 by the superblock magic 0xEF53 at byte 1080; XFS by "XFSB" at byte 0. */
 export async function fileSystemKind(path: string): Promise<CheckableKind | undefined> {
@@ -92,8 +102,8 @@ export async function heldFileSystems(disks: readonly ConfiguredDisk[], mounts: 
       const isFile = path === real && info.isFile();
       const loops = isFile ? await loopsOver(path, blockDir) : [];
       const used = mountsOf([path, ...loops]);
-      const holders = isFile ? loops.filter((l) => mountsOf([l]).length === 0).map((l) => basename(l)) : await list(join(blockDir, basename(path), 'holders'));
-      if (!isFile && used.length === 0 && holders.length === 0 && (await busy(path))) holders.push('a mount or user this process cannot see (exclusive open refused)');
+      const holders: Detail[] = isFile ? loops.filter((l) => mountsOf([l]).length === 0).map((l) => basename(l)) : await list(join(blockDir, basename(path), 'holders'));
+      if (!isFile && used.length === 0 && holders.length === 0 && (await busy(path))) holders.push(UNSEEN_HOLDER);
       found.push({ path, kind, isFile, mounts: used, holders });
     }
   }

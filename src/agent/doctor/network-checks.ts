@@ -35,15 +35,17 @@ export const vaultEndpointCheck: Check<MachineContext> = {
   async run(context, signal) {
     const { config } = context.loaded;
     const url = config.vaultUrl ?? context.credentials?.vaultUrl;
-    if (url === undefined) return warn('no vault known: set Vault.Url or register the agent (`arca agent register`)');
+    if (url === undefined) return warn({ en: 'no vault known: set Vault.Url or register the agent (`arca agent register`)', es: 'no se conoce ningún almacén: defina Vault.Url o registre el agente (`arca agent register`)' });
     const parsed = new URL(url);
     const host = parsed.hostname.replace(/^\[|\]$/g, '');
-    const via = config.httpProxy ? ` through proxy ${config.httpProxy.host}:${config.httpProxy.port}` : '';
+    const proxy = config.httpProxy ? `${config.httpProxy.host}:${config.httpProxy.port}` : undefined;
+    const via = { en: proxy ? ` through proxy ${proxy}` : '', es: proxy ? ` a través del proxy ${proxy}` : '' };
     if (!config.httpProxy && isIP(host) === 0) {
       try {
         await lookup(host);
       } catch (error) {
-        return fail(`${host} does not resolve: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`, 'AgentVaultUnreachable', { endpoint: url, reason: `the name ${host} does not resolve` });
+        const why = (error as NodeJS.ErrnoException).code ?? (error as Error).message;
+        return fail({ en: `${host} does not resolve: ${why}`, es: `${host} no se resuelve: ${why}` }, 'AgentVaultUnreachable', { endpoint: url, reason: `the name ${host} does not resolve` });
       }
     }
     let ca: string | undefined;
@@ -58,15 +60,20 @@ export const vaultEndpointCheck: Check<MachineContext> = {
     } catch (error) {
       const classified = transportError(url, error, context.vmName);
       const reason = String(classified.params.reason ?? (error as Error).message);
-      return fail(`${url}${via}: ${reason}`, isArcaError(classified) ? (classified.code as 'AgentVaultUnreachable') : 'AgentVaultUnreachable', { ...classified.params, vmName: context.vmName });
+      return fail({ en: `${url}${via.en}: ${reason}`, es: `${url}${via.es}: ${reason}` }, isArcaError(classified) ? (classified.code as 'AgentVaultUnreachable') : 'AgentVaultUnreachable', { ...classified.params, vmName: context.vmName });
     }
-    const findings: Finding[] = [pass(`${url}${via} answered ${answer.status}; certificate valid for ${ca === undefined ? "the system's CAs" : 'the pinned CA'}`)];
+    const answered = {
+      en: `${url}${via.en} answered ${answer.status}; certificate valid for ${ca === undefined ? "the system's CAs" : 'the pinned CA'}`,
+      es: `${url}${via.es} respondió ${answer.status}; certificado válido para ${ca === undefined ? 'las CA del sistema' : 'la CA fijada'}`,
+    };
+    const findings: Finding[] = [pass(answered)];
     const serverTime = Date.parse(answer.date ?? '');
     if (Number.isFinite(serverTime)) {
       const skew = Math.round((context.clock.now().getTime() - serverTime) / 1000);
       const params = { vmName: context.vmName, endpoint: url, seconds: skew };
-      if (Math.abs(skew) > MAX_SKEW_S) findings.push(fail(`this machine's clock is ${skew} s from the vault's`, 'MachineClockSkewed', params));
-      else if (Math.abs(skew) > WARN_SKEW_S) findings.push(warn(`this machine's clock is ${skew} s from the vault's`, 'MachineClockSkewed', params));
+      const off = { en: `this machine's clock is ${skew} s from the vault's`, es: `el reloj de esta máquina está a ${skew} s del del almacén` };
+      if (Math.abs(skew) > MAX_SKEW_S) findings.push(fail(off, 'MachineClockSkewed', params));
+      else if (Math.abs(skew) > WARN_SKEW_S) findings.push(warn(off, 'MachineClockSkewed', params));
     }
     return findings;
   },

@@ -14,7 +14,7 @@ export const rebootCheck: Check<MachineContext> = {
   title: MACHINE_TITLES['os.reboot'],
   async run(context) {
     const marker = await readText(context.paths.rebootRequired);
-    if (marker === undefined) return pass(`${context.paths.rebootRequired} absent`);
+    if (marker === undefined) return pass({ en: `${context.paths.rebootRequired} absent`, es: `${context.paths.rebootRequired} no existe` });
     const reason = marker.trim() || context.paths.rebootRequired;
     return warn(`${context.paths.rebootRequired}: ${reason}`, 'MachineRebootPending', { vmName: context.vmName, reason });
   },
@@ -38,10 +38,12 @@ export const updatesCheck: Check<MachineContext> = {
   async run(context) {
     const path = context.paths.updatesAvailable;
     const text = await readText(path);
-    if (text === undefined) return pass(`no ${path} (update-notifier not installed; unknown for distributions without it)`);
+    if (text === undefined) return pass({ en: `no ${path} (update-notifier not installed; unknown for distributions without it)`, es: `no existe ${path} (update-notifier no está instalado; en las distribuciones sin él no se sabe)` });
     const count = pendingUpdates(text);
-    if (count === undefined) return pass(`${path} names no pending update`);
-    return count > 0 ? warn(`${count} update(s) per ${path}`, 'MachinePackageUpdatesPending', { vmName: context.vmName, count }) : pass(`0 updates per ${path}`);
+    if (count === undefined) return pass({ en: `${path} names no pending update`, es: `${path} no indica ninguna actualización pendiente` });
+    return count > 0
+      ? warn({ en: `${count} update(s) per ${path}`, es: `${count} actualización(es) según ${path}` }, 'MachinePackageUpdatesPending', { vmName: context.vmName, count })
+      : pass({ en: `0 updates per ${path}`, es: `0 actualizaciones según ${path}` });
   },
 };
 
@@ -79,7 +81,7 @@ export const dhcpCheck: Check<MachineContext> = {
   title: MACHINE_TITLES['network.dhcp'],
   async run(context) {
     const interfaces = await dhcpInterfaces(context);
-    if (interfaces.length === 0) return pass('no interface configured for DHCP in ifupdown or networkd files (other network managers are not read)');
+    if (interfaces.length === 0) return pass({ en: 'no interface configured for DHCP in ifupdown or networkd files (other network managers are not read)', es: 'ninguna interfaz configurada para DHCP en los archivos de ifupdown o networkd (no se leen otros gestores de red)' });
     const leases: string[] = [];
     for (const dir of context.paths.dhcpLeaseDirs) leases.push(...(await readdir(dir).catch(() => [] as string[])).map((n) => join(dir, n)));
     const texts = await Promise.all(leases.map(async (path) => ({ path, text: (await readText(path)) ?? '' })));
@@ -87,7 +89,9 @@ export const dhcpCheck: Check<MachineContext> = {
       interfaces.map(async (iface) => {
         const ifindex = (await readText(join(context.paths.sysDir, 'class', 'net', iface, 'ifindex')))?.trim();
         const lease = texts.find(({ path, text }) => leaseOf(iface, ifindex, path, text));
-        return lease ? pass(`${iface}: lease in ${lease.path}`) : warn(`${iface} uses DHCP; no lease found`, 'DhcpLeaseNotFound', { vmName: context.vmName, interface: iface, searched: context.paths.dhcpLeaseDirs.join(', ') });
+        return lease
+          ? pass({ en: `${iface}: lease in ${lease.path}`, es: `${iface}: concesión en ${lease.path}` })
+          : warn({ en: `${iface} uses DHCP; no lease found`, es: `${iface} usa DHCP; no se encontró ninguna concesión` }, 'DhcpLeaseNotFound', { vmName: context.vmName, interface: iface, searched: context.paths.dhcpLeaseDirs.join(', ') });
       }),
     );
   },
@@ -126,10 +130,14 @@ export const loadCheck: Check<MachineContext> = {
     const meminfo = (await readText(join(proc, 'meminfo'))) ?? '';
     const memoryPercent = (1 - meminfoValue(meminfo, 'MemAvailable') / meminfoValue(meminfo, 'MemTotal')) * 100;
     const psi = { cpu: pressure(await readText(join(proc, 'pressure', 'cpu'))), memory: pressure(await readText(join(proc, 'pressure', 'memory'))) };
-    const figures = `CPU ${round(cpuPercent)} %, memory ${round(memoryPercent)} %${Number.isFinite(psi.cpu) ? `, pressure cpu ${psi.cpu} % mem ${Number.isFinite(psi.memory) ? psi.memory : '?'} %` : ''}`;
+    const psiFigures = Number.isFinite(psi.cpu) ? `cpu ${psi.cpu} % mem ${Number.isFinite(psi.memory) ? psi.memory : '?'} %` : undefined;
+    const figures = {
+      en: `CPU ${round(cpuPercent)} %, memory ${round(memoryPercent)} %${psiFigures ? `, pressure ${psiFigures}` : ''}`,
+      es: `CPU ${round(cpuPercent)} %, memoria ${round(memoryPercent)} %${psiFigures ? `, presión ${psiFigures}` : ''}`,
+    };
     const params = { vmName: context.vmName, cpuPercent: round(cpuPercent), memoryPercent: round(memoryPercent) };
     if (cpuPercent > HIGH_LOAD_PERCENT || memoryPercent > HIGH_LOAD_PERCENT) return fail(figures, 'UserErrorSnapshotDelayedByLoad', params);
-    if (psi.cpu > 50 || psi.memory > 25) return warn(`${figures}: tasks often wait for CPU or memory`, 'UserErrorSnapshotDelayedByLoad', params);
+    if (psi.cpu > 50 || psi.memory > 25) return warn({ en: `${figures.en}: tasks often wait for CPU or memory`, es: `${figures.es}: las tareas esperan a menudo por la CPU o la memoria` }, 'UserErrorSnapshotDelayedByLoad', params);
     return pass(figures);
   },
 };
