@@ -113,6 +113,8 @@ describe('arca doctor on the machine: updates, DHCP, noexec, registration, stuck
       assert.equal(finding?.status, 'FAIL');
       assert.equal(finding?.code, 'UserErrorGuestAgentNotInstalled');
       assert.match(finding?.detail ?? '', /no credentials\.json in /);
+      const [spanish] = findingsOf((await machine.doctor(['--lang', 'es'])).json, 'agent.registered');
+      assert.match(spanish?.detail ?? '', /no hay credentials\.json en /);
     } finally {
       await machine.writeCredentials();
     }

@@ -13,8 +13,9 @@ export const agentRegisteredCheck: Check<MachineContext> = {
   title: MACHINE_TITLES['agent.registered'],
   async run(context) {
     const libDir = context.loaded.config.libDir;
-    if (context.credentials) return pass(`machine ${context.credentials.machineId} registered with ${context.credentials.vaultUrl} on ${context.credentials.registered}`);
-    return fail(context.credentialsError ?? `no ${CREDENTIALS_FILE} in ${libDir}`, 'UserErrorGuestAgentNotInstalled', { vmName: context.vmName });
+    const c = context.credentials;
+    if (c) return pass({ en: `machine ${c.machineId} registered with ${c.vaultUrl} on ${c.registered}`, es: `máquina ${c.machineId} registrada en ${c.vaultUrl} el ${c.registered}` });
+    return fail(context.credentialsError ?? { en: `no ${CREDENTIALS_FILE} in ${libDir}`, es: `no hay ${CREDENTIALS_FILE} en ${libDir}` }, 'UserErrorGuestAgentNotInstalled', { vmName: context.vmName });
   },
 };
 
@@ -101,7 +102,7 @@ export const runtimeCheck: Check<MachineContext> = {
   title: MACHINE_TITLES['agent.runtime'],
   async run(context) {
     const major = Number(context.nodeVersion.split('.')[0]);
-    if (major >= MIN_NODE_MAJOR) return pass(`Node.js ${context.nodeVersion}; agent ${context.agentVersion}`);
+    if (major >= MIN_NODE_MAJOR) return pass({ en: `Node.js ${context.nodeVersion}; agent ${context.agentVersion}`, es: `Node.js ${context.nodeVersion}; agente ${context.agentVersion}` });
     return fail({ en: `Node.js ${context.nodeVersion} is older than ${MIN_NODE_MAJOR}`, es: `Node.js ${context.nodeVersion} es anterior a ${MIN_NODE_MAJOR}` }, 'UserErrorGuestOsNotSupported', { vmName: context.vmName, os: `Node.js ${context.nodeVersion}` });
   },
 };
