@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { basename } from 'node:path';
 import type { ChunkIndex } from '../index/chunk-index.ts';
 import { loadIndex } from '../index/load-index.ts';
-import { pruneMarks, startInflight } from '../maintenance/activity.ts';
+import { pruneMarks, startInflight, type HeartbeatOptions, type PruneMark } from '../maintenance/activity.ts';
 import { PackUploader } from '../pack/pack-uploader.ts';
 import type { DiskManifest, RecoveryPointManifest } from '../points/manifest.ts';
 import { MANIFEST_VERSION } from '../points/manifest.ts';
@@ -36,6 +36,8 @@ export interface ImageBackupOptions {
   readonly keepChunkIds?: boolean;
   readonly signal?: AbortSignal;
   readonly onProgress?: (progress: DiskProgress & { disk: number; path: string }) => void;
+  /** How the backup's `inflight/` marker is kept fresh (defaults suit production; tests shorten them). */
+  readonly heartbeat?: HeartbeatOptions;
 }
 
 export interface ImageBackupResult {
@@ -68,10 +70,11 @@ async function previousDisks(repo: Repository, paths: readonly string[], signal?
 /**
  * Chunks whose only copies sit in packs a prune has marked for deletion: stored again rather than
  * referenced. A chunk prune copied out of a marked pack (repacking) is held elsewhere too: the index
- * is told to send readers to that copy, and the chunk stays reusable.
+ * is told to send readers to that copy, and the chunk stays reusable. `marks` must have been read
+ * before the index was loaded (see backupImages).
  */
-async function excludedChunks(repo: Repository, index: ChunkIndex): Promise<Set<string>> {
-  const marked = new Set((await pruneMarks(repo)).flatMap((m) => m.packs));
+function excludedChunks(marks: readonly PruneMark[], index: ChunkIndex): Set<string> {
+  const marked = new Set(marks.flatMap((m) => m.packs));
   index.avoid(marked);
   const excluded = new Set<string>();
   for (const packId of marked) {
@@ -153,11 +156,17 @@ async function backupDisks(
  */
 export async function backupImages(repo: Repository, options: ImageBackupOptions): Promise<ImageBackupResult> {
   const started = performance.now();
-  const inflight = await startInflight(repo);
+  const inflight = await startInflight(repo, options.heartbeat);
   try {
+    // The marks are read before the index: prune deletes a mark's packs before the mark, so a mark
+    // already gone here had its packs deleted before loadIndex lists data/ (and they are left out of
+    // the index), and one written after this read finds our marker and waits for us. Read the other
+    // way round, a backup could load an index naming a pack, then miss the pack's mark, removed by a
+    // sweep in between, and reference chunks that are gone.
+    const marks = await pruneMarks(repo);
     // Only packs that exist count (see loadIndex): a backup never references a chunk in a pack that is gone.
     const index = await loadIndex(repo, options.signal);
-    const excluded = await excludedChunks(repo, index);
+    const excluded = excludedChunks(marks, index);
     const uploader = new PackUploader(repo, index, { signal: options.signal, excluded });
     const previous = options.skipUnchanged === false ? new Map<string, DiskManifest>() : await previousDisks(repo, options.paths, options.signal);
     const { disks, bytesRead, bytesNew, chunkIds } = await backupDisks(repo, options, uploader, index, previous, excluded).catch(async (error: unknown) => {

@@ -1,4 +1,4 @@
-import { hex } from '../repository/layout.ts';
+import { hex, unhex } from '../repository/layout.ts';
 import type { PackEntry } from '../pack/pack-format.ts';
 import type { PackListing } from './index-file.ts';
 
@@ -23,6 +23,11 @@ export class ChunkIndex {
   readonly #packs = new Map<string, PackEntry[]>();
   /** Index files the listing came from, so prune can replace them. */
   readonly files = new Set<string>();
+  /**
+   * The packs each of those files lists, including packs left out of this index (not in the store):
+   * prune deletes a file only when every pack it lists is accounted for.
+   */
+  readonly filePacks = new Map<string, readonly string[]>();
   duplicates = 0;
 
   addPack(listing: PackListing): void {
@@ -73,6 +78,15 @@ export class ChunkIndex {
       this.#chunks.set(id, others[better] as ChunkLocation);
       others[better] = first;
     }
+  }
+
+  /** A copy holding only the packs in `packs`, with the same index files behind it. */
+  restrictedTo(packs: ReadonlySet<string>): ChunkIndex {
+    const out = new ChunkIndex();
+    for (const [packId, entries] of this.#packs) if (packs.has(packId)) out.addPack({ packId: unhex(packId), entries });
+    for (const name of this.files) out.files.add(name);
+    for (const [name, listed] of this.filePacks) out.filePacks.set(name, listed);
+    return out;
   }
 
   hasPack(packId: string): boolean {

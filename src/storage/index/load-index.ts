@@ -44,6 +44,7 @@ export async function loadIndex(repo: Repository, signal?: AbortSignal, onCorrup
     }
     for (const pack of packs) if (present === 'any' || present.has(hex(pack.packId))) index.addPack(pack);
     index.files.add(nameOf(info.key));
+    index.filePacks.set(nameOf(info.key), packs.map((pack) => hex(pack.packId)));
   }
   return index;
 }

@@ -35,34 +35,80 @@ export interface PruneMark {
 export interface Claim {
   readonly id: string;
   readonly startedAt: Date;
-  /** Throws RepositoryBackupInterrupted when the marker was removed by someone who took it for dead. */
+  /**
+   * Throws RepositoryBackupInterrupted when the claim may have been taken for dead: its marker is
+   * gone, a heartbeat found it gone or failed, or heartbeats were too far apart (a paused process).
+   */
   stillHeld(): Promise<void>;
   stop(): Promise<void>;
 }
 
-/** Writes a marker under `key` and keeps it fresh until stopped; `ifNotExists` makes it a lease. */
-async function claim(repo: Repository, key: (id: string) => string, id: string, ifNotExists: boolean): Promise<Claim> {
+export interface HeartbeatOptions {
+  /** Time between heartbeats (default HEARTBEAT_MS). */
+  readonly intervalMs?: number;
+  /** The wall clock the gaps between heartbeats are measured with (default Date.now). */
+  readonly now?: () => number;
+}
+
+/**
+ * Heartbeats further apart than this (by the process's own wall clock) mean it was paused, or its
+ * clock jumped, long enough that a prune may have taken its marker for dead.
+ */
+const LONGEST_GAP_MS = STALE_AFTER_MS / 2;
+
+/**
+ * Writes a marker under `key` and keeps it fresh until stopped; `ifNotExists` makes it a lease. A
+ * heartbeat refreshes the marker only while it is still there: once one finds it gone (removed by
+ * a prune that took this process for dead) or fails, the claim is lost for good, and the marker is
+ * not written back, so a prune's judgement is never undone behind its back.
+ */
+async function claim(repo: Repository, key: (id: string) => string, id: string, ifNotExists: boolean, heartbeat: HeartbeatOptions = {}): Promise<Claim> {
+  const wallNow = heartbeat.now ?? Date.now;
   const startedAt = repo.clock.now();
   const identity = await selfIdentity();
   const marker = (): InflightMarker => ({ ...identity, id, startedAt: startedAt.toISOString(), heartbeatAt: repo.clock.now().toISOString() });
+  let lastBeat = wallNow();
   await repo.store.put(key(id), repo.sealObject(key(id), marker()), { ifNotExists });
-  const timer = setInterval(() => void repo.store.put(key(id), repo.sealObject(key(id), marker())).catch(() => undefined), HEARTBEAT_MS);
+  let lost = false;
+  let beating: Promise<void> | undefined;
+  const overdue = (): boolean => wallNow() - lastBeat > LONGEST_GAP_MS;
+  const beat = async (): Promise<void> => {
+    if (lost) return;
+    const at = wallNow();
+    if (overdue() || !(await repo.store.stat(key(id)))) {
+      lost = true;
+      return;
+    }
+    await repo.store.put(key(id), repo.sealObject(key(id), marker()));
+    lastBeat = at;
+  };
+  const timer = setInterval(() => {
+    beating ??= beat()
+      .catch(() => void (lost = true))
+      .finally(() => (beating = undefined));
+  }, heartbeat.intervalMs ?? HEARTBEAT_MS);
   timer.unref();
   return {
     id,
     startedAt,
     stillHeld: async () => {
-      if (!(await repo.store.stat(key(id)))) throw new ArcaError('RepositoryBackupInterrupted', { id });
+      await beating;
+      if (lost || overdue() || !(await repo.store.stat(key(id)))) {
+        lost = true;
+        throw new ArcaError('RepositoryBackupInterrupted', { id });
+      }
     },
     stop: async () => {
       clearInterval(timer);
+      // A heartbeat under way finishes first, so that it cannot put the marker back after the delete.
+      await beating;
       await repo.store.delete(key(id));
     },
   };
 }
 
-export function startInflight(repo: Repository): Promise<Claim> {
-  return claim(repo, inflightKey, timeId(repo.clock.now(), randomBytes(4)), false);
+export function startInflight(repo: Repository, heartbeat?: HeartbeatOptions): Promise<Claim> {
+  return claim(repo, inflightKey, timeId(repo.clock.now(), randomBytes(4)), false, heartbeat);
 }
 
 const PRUNE_LEASE = 'locks/prune';

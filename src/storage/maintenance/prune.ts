@@ -59,15 +59,18 @@ interface State {
 }
 
 /**
- * What the repository holds and needs, read in this order: packs, then index, then points. A pack
- * stored after the listing is not a candidate; an index file or point written after its own listing
- * only adds to what is kept. Refuses to go on when a point cannot be read in full or needs a chunk
- * the index does not know: deleting anything then could delete what that point needs.
+ * What the repository holds and needs, read in this order: index, then packs, then points. A backup
+ * writes a pack before its index file, so a pack an index file lists that is missing from the later
+ * pack listing was deleted before that listing (its listing can go); a pack or index file stored
+ * after its own listing is neither a candidate nor replaced, and a point written after the index
+ * listing only adds to what is kept. Refuses to go on when a point cannot be read in full or needs
+ * a chunk the index does not know: deleting anything then could delete what that point needs.
  */
 async function readState(repo: Repository, pool: ChunkWorkerPool, signal?: AbortSignal): Promise<State> {
+  const listed = await loadIndex(repo, signal, undefined, 'any');
   const stored = new Map<string, { size: number; modified?: Date }>();
   for await (const info of repo.store.list(LAYOUT.data, { signal })) stored.set(nameOf(info.key), { size: info.size, modified: info.modified });
-  const index = await loadIndex(repo, signal, undefined, new Set(stored.keys()));
+  const index = listed.restrictedTo(new Set(stored.keys()));
   const live = await liveChunks(repo, index, pool, signal);
   const unindexed = [...live.chunks.keys()].filter((id) => !index.has(id));
   if (live.problems.length > 0 || unindexed.length > 0) {
@@ -185,10 +188,12 @@ async function sweep(repo: Repository, state: State, marks: readonly PruneMark[]
     const entries = index.packEntries(packId) ?? (await readPackTable(repo, packId, stored.get(packId)?.size ?? 0, signal).catch(() => undefined));
     if (!entries || entries.some((e) => live.chunks.has(hex(e.id)) && !holders.has(hex(e.id)))) doomed.delete(packId);
   }
-  const keep = [...index.packIds()].filter((p) => !doomed.has(p) && stored.has(p));
-  const replaced = [...index.files];
-  const written = await writeIndexFile(repo, keep.map((p) => ({ packId: unhex(p), entries: index.packEntries(p) ?? [] })), signal);
-  for (const name of replaced) if (name !== written) await repo.store.delete(indexKey(name), { signal });
+  const keep = new Set([...index.packIds()].filter((p) => !doomed.has(p) && stored.has(p)));
+  const written = await writeIndexFile(repo, [...keep].map((p) => ({ packId: unhex(p), entries: index.packEntries(p) ?? [] })), signal);
+  // An index file goes only when each pack it lists is carried over, deleted now, or was gone before
+  // the packs were listed (which followed the index listing); any other listing keeps its file.
+  const accounted = (p: string): boolean => keep.has(p) || doomed.has(p) || !stored.has(p);
+  for (const [name, packs] of index.filePacks) if (name !== written && packs.every(accounted)) await repo.store.delete(indexKey(name), { signal });
   let bytesFreed = 0;
   for (const packId of doomed) {
     await repo.store.delete(packKey(packId), { signal });

@@ -68,19 +68,65 @@ describe('removing keys concurrently', () => {
     }
   });
 
-  it('is held back by a fresh note of a removal under way, and not by one left an hour ago', async () => {
+  it('is held back by a note of a removal under way however old it looks, and clears old notes only of keys gone', async () => {
     const store = new MemoryBlobStore();
-    const { handles } = await repositoryWithKeys(store, 2);
-    const [a, b] = handles as [Repository, Repository];
+    const { handles } = await repositoryWithKeys(store, 3);
+    const [a, b, c] = handles as [Repository, Repository, Repository];
     await store.put(keyRemovalKey(a.keyId), new Uint8Array());
+    await store.put(keyRemovalKey(c.keyId), new Uint8Array());
+    await store.delete(`${LAYOUT.keys}${c.keyId}`);
     await assert.rejects(a.removeKey(b.keyId), isConflict);
-    assert.equal((await a.listKeys()).length, 2);
-    const later = await Repository.open(store, { passphrase: 'passphrase 0', clock: { now: () => new Date(Date.now() + 2 * 60 * 60_000) } });
+    // By a clock two hours ahead both notes look left by killed removals: a's key is still there, so
+    // its note still holds; c's key is gone, so its note is cleared.
+    const later = await Repository.open(store, { passphrase: 'passphrase 1', clock: { now: () => new Date(Date.now() + 2 * 60 * 60_000) } });
+    await assert.rejects(later.removeKey(b.keyId), isConflict);
+    assert.equal((await later.listKeys()).length, 2);
+    assert.equal(await countRemovalNotes(store), 1, 'the old note of the key that is gone was cleared');
+    await store.delete(keyRemovalKey(a.keyId));
     await later.removeKey(b.keyId);
     assert.deepEqual((await later.listKeys()).map((k) => k.id), [a.keyId]);
-    assert.equal(await countRemovalNotes(store), 0, 'the stale note was cleared');
+    assert.equal(await countRemovalNotes(store), 0);
+  });
+
+  it('keeps the last key when a removal paused before deleting meets one whose clock is hours ahead', async () => {
+    const store = new PausedDelete(new MemoryBlobStore());
+    const { handles } = await repositoryWithKeys(store, 2);
+    const [a, b] = handles as [Repository, Repository];
+    const skewed = await Repository.open(store, { passphrase: 'passphrase 1', clock: { now: () => new Date(Date.now() + 2 * 60 * 60_000) } });
+    const paused = store.pauseBefore(`${LAYOUT.keys}${b.keyId}`);
+    const first = a.removeKey(b.keyId);
+    await paused.reached;
+    await assert.rejects(skewed.removeKey(a.keyId), isConflict);
+    paused.release();
+    await first;
+    assert.deepEqual((await a.listKeys()).map((k) => k.id), [a.keyId]);
+    await Repository.open(store, { passphrase: 'passphrase 0', clock: systemClock });
   });
 });
+
+/** Holds one chosen deletion until released: a removal paused for as long as the test likes. */
+class PausedDelete extends FaultInjectingBlobStore {
+  #hold: { key: string; reach: () => void; gate: Promise<void> } | undefined;
+
+  pauseBefore(key: string): { reached: Promise<void>; release: () => void } {
+    let reach!: () => void;
+    let release!: () => void;
+    const reached = new Promise<void>((resolve) => (reach = resolve));
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    this.#hold = { key, reach, gate };
+    return { reached, release };
+  }
+
+  override async delete(key: string, options?: CallOptions): Promise<void> {
+    const hold = this.#hold;
+    if (hold?.key === key) {
+      this.#hold = undefined;
+      hold.reach();
+      await hold.gate;
+    }
+    return super.delete(key, options);
+  }
+}
 
 async function countRemovalNotes(store: MemoryBlobStore | FaultInjectingBlobStore): Promise<number> {
   let n = 0;

@@ -153,13 +153,15 @@ export class Repository {
    * then lists keys and notes again, and deletes its key only when some key is neither gone nor
    * being removed. Of racing removals, the one that noted itself last sees every other note, so at
    * least one key always stays; racing removals may all refuse, and can be run again. The note goes
-   * after the key file. A note older than an hour is taken as left by a killed removal.
+   * after the key file. A noted key never counts as staying, however old its note: a removal paused
+   * for long, or one judged by a clock far off, may still delete its key. A note older than an hour
+   * whose key file is gone was left by a killed removal, and is deleted.
    */
   async removeKey(id: string): Promise<void> {
     const keys = await this.listKeys();
     if (!keys.some((k) => k.id === id)) throw new ArcaError('RepositoryBlobNotFound', { key: keyFileKey(id) });
     if (keys.length <= 1) throw new ArcaError('UserErrorInvalidArgument', { name: 'key', reason: 'it is the only key of the repository' });
-    await this.#removals(true);
+    await this.#clearLeftNotes();
     try {
       await this.store.put(keyRemovalKey(id), new Uint8Array(), { ifNotExists: true });
     } catch (error) {
@@ -176,17 +178,25 @@ export class Repository {
     }
   }
 
-  /** Keys noted as being removed; notes old enough to be taken as left by a killed removal are left out (and deleted, with `clear`). */
-  async #removals(clear = false): Promise<Set<string>> {
-    const since = this.clock.now().getTime() - KEY_REMOVAL_STALE_MS;
+  /** Every key noted as being removed, whatever the age of its note. */
+  async #removals(): Promise<Set<string>> {
     const out = new Set<string>();
-    const stale: string[] = [];
-    for await (const info of this.store.list(LAYOUT.keyRemovals)) {
-      if (info.modified === undefined || info.modified.getTime() > since) out.add(nameOf(info.key));
-      else stale.push(info.key);
-    }
-    if (clear) for (const key of stale) await this.store.delete(key);
+    for await (const info of this.store.list(LAYOUT.keyRemovals)) out.add(nameOf(info.key));
     return out;
+  }
+
+  /**
+   * Deletes the notes older than an hour whose key file is gone. The keys are listed after the
+   * notes: a note is put only while its key file exists, and key ids are never reused, so a key
+   * missing from the later listing is gone for good and its note no longer protects anything.
+   */
+  async #clearLeftNotes(): Promise<void> {
+    const since = this.clock.now().getTime() - KEY_REMOVAL_STALE_MS;
+    const old: string[] = [];
+    for await (const info of this.store.list(LAYOUT.keyRemovals)) if (info.modified !== undefined && info.modified.getTime() <= since) old.push(nameOf(info.key));
+    if (old.length === 0) return;
+    const present = new Set((await this.listKeys()).map((k) => k.id));
+    for (const keyId of old) if (!present.has(keyId)) await this.store.delete(keyRemovalKey(keyId));
   }
 
   sealObject(key: string, value: unknown): Uint8Array {

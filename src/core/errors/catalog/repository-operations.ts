@@ -206,7 +206,7 @@ export const repositoryOperationErrors = defineErrors({
       message: 'Key {key} was not removed: other removals running at the same time ({removing}) could leave the repository with no key at all.',
       recommendations: [
         'Run `arca repo key list --repo LOCATION` once the other removals have finished, then remove the key again if it is still needed.',
-        'A removal that was killed leaves its note for an hour; after that it no longer holds other removals back.',
+        'A removal that was killed leaves its note in `keys-removing/` of the repository, and that key cannot be removed while the note is there: once you are sure no removal is running, delete the note `keys-removing/<key id>` and run the removal again.',
       ],
     },
     es: {
@@ -214,7 +214,7 @@ export const repositoryOperationErrors = defineErrors({
       message: 'No se eliminó la clave {key}: otras eliminaciones en curso al mismo tiempo ({removing}) podrían dejar el repositorio sin ninguna clave.',
       recommendations: [
         'Cuando terminen las otras eliminaciones, ejecute `arca repo key list --repo UBICACIÓN` y vuelva a eliminar la clave si aún hace falta.',
-        'Una eliminación interrumpida deja su aviso durante una hora; pasado ese tiempo ya no bloquea a las demás.',
+        'Una eliminación interrumpida deja su aviso en `keys-removing/` del repositorio, y esa clave no se puede eliminar mientras el aviso exista: cuando esté seguro de que no hay ninguna eliminación en curso, borre el aviso `keys-removing/<id de la clave>` y vuelva a ejecutar la eliminación.',
       ],
     },
   },
