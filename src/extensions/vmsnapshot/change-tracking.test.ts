@@ -1,26 +1,21 @@
 import assert from 'node:assert/strict';
-import { mkdir, mkdtemp, open, readFile, rm, utimes, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, open, rm, utimes, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { systemClock } from '../../platform/system-clock.ts';
 import { createLoopRig, whyNoLoopRig, type LoopRig } from '../../platform/testing/loop-rig.ts';
 import type { SnapshotTaskGoal, TaskStatusReport } from '../../protocol/index.ts';
 import { LocalFsBlobStore } from '../../storage/blob/local-fs-blob-store.ts';
-import { loadPoint } from '../../storage/points/point-store.ts';
+import type { loadPoint } from '../../storage/points/point-store.ts';
 import type { Repository } from '../../storage/repository/repository.ts';
-import { restoreImage } from '../../storage/restore/image-restore.ts';
-import { pseudoRandom, sha256File, testRepository, TEST_CONFIG, writeImage } from '../../storage/testing/fixtures.ts';
+import { pseudoRandom, testRepository, TEST_CONFIG, writeImage } from '../../storage/testing/fixtures.ts';
 import type { ChunkWorkerPool } from '../../storage/workers/worker-pool.ts';
 import { previousSnapshots } from './change-tracking.ts';
-import { DEFAULT_CONFIG } from './config.ts';
-import { FsFreezeFreezer } from './freezer.ts';
-import { parseMountinfo } from './mountinfo.ts';
 import { snapshotPath } from './restore-points.ts';
-import { ReflinkSnapshotProvider } from './snapshot-provider.ts';
 import { runSnapshotTask } from './snapshot-task.ts';
 import { writeJournal, type TaskJournal } from './task-journal.ts';
 import { LocalRepositoryUploader } from './uploader.ts';
+import { hostDeps, assertPointMatchesSnapshot } from './testing.ts';
 
 const COLLECTION = 'AzureBackupRG_vm1_1';
 
@@ -98,25 +93,8 @@ describe('snapshot tasks on XFS with reflink read only what changed since the pr
   });
 
   async function backup(disk: string, id: string): Promise<{ final: TaskStatusReport; reading: NonNullable<Awaited<ReturnType<typeof loadPoint>>['disks'][number]['reading']> }> {
-    const final = await runSnapshotTask(task(disk, id), {
-      clock: systemClock,
-      config: { ...DEFAULT_CONFIG, minFreePercent: 10 },
-      freezer: new FsFreezeFreezer(),
-      providers: [new ReflinkSnapshotProvider()],
-      loadProbe: { sample: async () => ({ cpuPercent: 5, memoryPercent: 5 }) },
-      readMounts: async () => parseMountinfo(await readFile('/proc/self/mountinfo', 'utf8')),
-      machine: { id: 'machine-1', name: 'vm1' },
-      logDir: join(root, 'logs'),
-      stateDir: join(root, 'state'),
-      report: async () => undefined,
-      uploader: new LocalRepositoryUploader(repo, pool),
-    });
-    assert.equal(final.status, 'success', JSON.stringify(final.error));
-    const manifest = await loadPoint(repo, final.result?.manifestId ?? '');
-    const target = join(root, `restored-${id}.img`);
-    await restoreImage(repo, { pointId: manifest.id, disk: 0, to: target, pool });
-    assert.equal(await sha256File(target), await sha256File(final.result?.snapshots?.[0]?.path ?? ''));
-    await rm(target);
+    const final = await runSnapshotTask(task(disk, id), hostDeps(root, { uploader: new LocalRepositoryUploader(repo, pool) }));
+    const manifest = await assertPointMatchesSnapshot(repo, pool, final, root);
     return { final, reading: manifest.disks[0]?.reading ?? assert.fail('no reading recorded') };
   }
 

@@ -9,19 +9,14 @@ import type { BlobStore, GetOptions } from '../../storage/blob/blob-store.ts';
 import { LocalFsBlobStore } from '../../storage/blob/local-fs-blob-store.ts';
 import { CHUNK_ID_BYTES } from '../../storage/crypto/keys.ts';
 import type { DiskManifest } from '../../storage/points/manifest.ts';
-import { loadPoint } from '../../storage/points/point-store.ts';
 import { LAYOUT } from '../../storage/repository/layout.ts';
 import { Repository } from '../../storage/repository/repository.ts';
-import { restoreImage } from '../../storage/restore/image-restore.ts';
-import { pseudoRandom, sha256File, testRepository, TEST_CONFIG, TEST_PASSPHRASE, writeImage } from '../../storage/testing/fixtures.ts';
+import { pseudoRandom, testRepository, TEST_CONFIG, TEST_PASSPHRASE, writeImage } from '../../storage/testing/fixtures.ts';
 import type { ChunkWorkerPool } from '../../storage/workers/worker-pool.ts';
-import { DEFAULT_CONFIG } from './config.ts';
-import { FsFreezeFreezer } from './freezer.ts';
-import { parseMountinfo } from './mountinfo.ts';
-import { ReflinkSnapshotProvider } from './snapshot-provider.ts';
 import { runSnapshotTask } from './snapshot-task.ts';
 import { readJournal } from './task-journal.ts';
 import { LocalRepositoryUploader } from './uploader.ts';
+import { hostDeps, assertPointMatchesSnapshot } from './testing.ts';
 
 const CHUNK = TEST_CONFIG.imageChunkSize;
 const SIZE = 8 * 1024 * 1024;
@@ -75,26 +70,9 @@ describe('the extension keeps each upload’s chunk ids for the next backup’s 
     const taskId = `task-${++n}`;
     const final = await runSnapshotTask(
       { taskId, kind: 'snapshot', state: 'pending', jobName: taskId, collectionId: 'AzureBackupRG_vm1_1', pointName: taskId, consistencyWanted: 'FileSystemConsistent', disks: [{ name: 'osdisk', path: disk }] },
-      {
-        clock: systemClock,
-        config: { ...DEFAULT_CONFIG, minFreePercent: 10 },
-        freezer: new FsFreezeFreezer(),
-        providers: [new ReflinkSnapshotProvider()],
-        loadProbe: { sample: async () => ({ cpuPercent: 5, memoryPercent: 5 }) },
-        readMounts: async () => parseMountinfo(await readFile('/proc/self/mountinfo', 'utf8')),
-        machine: { id: 'machine-1', name: 'vm1' },
-        logDir: join(root, 'logs'),
-        stateDir: state,
-        report: async () => undefined,
-        uploader: new LocalRepositoryUploader(channelRepo, pool),
-      },
+      hostDeps(root, { stateDir: state, uploader: new LocalRepositoryUploader(channelRepo, pool) }),
     );
-    assert.equal(final.status, 'success', JSON.stringify(final.error));
-    const manifest = await loadPoint(repo, final.result?.manifestId ?? '');
-    const target = join(root, `restored-${taskId}.img`);
-    await restoreImage(repo, { pointId: manifest.id, disk: 0, to: target, pool });
-    assert.equal(await sha256File(target), await sha256File(final.result?.snapshots?.[0]?.path ?? ''));
-    await rm(target);
+    const manifest = await assertPointMatchesSnapshot(repo, pool, final, root);
     return { final, taskId, disk: manifest.disks[0] ?? assert.fail('no disk') };
   }
 

@@ -1,22 +1,18 @@
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { chmod, chown, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { chmod, chown, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { createServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { rootCertificates } from 'node:tls';
 import { after, before, describe, it } from 'node:test';
-import { systemClock } from '../../platform/system-clock.ts';
 import { createLoopRig, run, whyNoLoopRig, type LoopRig } from '../../platform/testing/loop-rig.ts';
 import type { SnapshotTaskGoal, TaskStatusReport } from '../../protocol/index.ts';
-import { DEFAULT_CONFIG, type VmSnapshotConfig } from './config.ts';
-import { FsFreezeFreezer } from './freezer.ts';
-import { parseMountinfo } from './mountinfo.ts';
-import { ReflinkSnapshotProvider } from './snapshot-provider.ts';
 import { runSnapshotTask, type SnapshotTaskDeps } from './snapshot-task.ts';
 import { VaultChannelUploader } from './vault-uploader.ts';
 import { noNetworkError } from './no-network.ts';
 import { ArcaError } from '../../core/errors/index.ts';
+import { hostDeps, type HostDepsOverrides } from './testing.ts';
 
 const NOBODY = 65534;
 
@@ -33,24 +29,9 @@ const task = (id: string, disks: SnapshotTaskGoal['disks']): SnapshotTaskGoal =>
   taskId: id, kind: 'snapshot', state: 'pending', jobName: id, collectionId: 'AzureBackupRG_vm1_1', pointName: id, consistencyWanted: 'FileSystemConsistent', disks,
 });
 
-function depsFor(root: string, extra: Omit<Partial<SnapshotTaskDeps>, 'config'> & { config?: Partial<VmSnapshotConfig> } = {}): SnapshotTaskDeps & { logs: string[] } {
+function depsFor(root: string, extra: HostDepsOverrides = {}): SnapshotTaskDeps & { logs: string[] } {
   const logs: string[] = [];
-  const { config, ...rest } = extra;
-  return {
-    clock: systemClock,
-    config: { ...DEFAULT_CONFIG, minFreePercent: 10, ...config },
-    freezer: new FsFreezeFreezer(),
-    providers: [new ReflinkSnapshotProvider()],
-    loadProbe: { sample: async () => ({ cpuPercent: 5, memoryPercent: 5 }) },
-    readMounts: async () => parseMountinfo(await readFile('/proc/self/mountinfo', 'utf8')),
-    machine: { id: 'machine-1', name: 'vm1' },
-    logDir: join(root, 'logs'),
-    stateDir: join(root, 'state'),
-    report: async () => undefined,
-    log: (line) => logs.push(line),
-    logs,
-    ...rest,
-  };
+  return { ...hostDeps(root, { log: (line) => logs.push(line), ...extra }), logs };
 }
 
 function assertFailed(final: TaskStatusReport, code: string, params: Record<string, string | number> = {}): void {

@@ -12,12 +12,9 @@ import { loadPoint } from '../../storage/points/point-store.ts';
 import { Repository } from '../../storage/repository/repository.ts';
 import { TEST_PASSPHRASE, TEST_SCRYPT } from '../../storage/testing/fixtures.ts';
 import { ProcessExtensionHost } from '../host/process-extension-host.ts';
-import { DEFAULT_CONFIG } from './config.ts';
-import { FsFreezeFreezer } from './freezer.ts';
-import { parseMountinfo } from './mountinfo.ts';
-import { ReflinkSnapshotProvider } from './snapshot-provider.ts';
 import { runSnapshotTask, type SnapshotTaskDeps } from './snapshot-task.ts';
 import { shippedPackages, vmSnapshotManifest } from './manifest.ts';
+import { hostDeps, type HostDepsOverrides } from './testing.ts';
 
 
 /**
@@ -53,19 +50,7 @@ describe('VMSnapshot on a real XFS with reflink and a real ext4 mount', { skip }
   });
   after(() => tearDown(rig));
 
-  const deps = (r: Rig, reports: TaskStatusReport[], extra: Partial<SnapshotTaskDeps> = {}): SnapshotTaskDeps => ({
-    clock: systemClock,
-    config: { ...DEFAULT_CONFIG, minFreePercent: 10 },
-    freezer: new FsFreezeFreezer(),
-    providers: [new ReflinkSnapshotProvider()],
-    loadProbe: { sample: async () => ({ cpuPercent: 5, memoryPercent: 5 }) },
-    readMounts: async () => parseMountinfo(await readFile('/proc/self/mountinfo', 'utf8')),
-    machine: { id: 'machine-1', name: 'vm1' },
-    logDir: join(r.root, 'logs'),
-    stateDir: join(r.root, 'state'),
-    report: async (report) => void reports.push(report),
-    ...extra,
-  });
+  const deps = (r: Rig, reports: TaskStatusReport[], extra: HostDepsOverrides = {}): SnapshotTaskDeps => hostDeps(r.root, { report: async (report) => void reports.push(report), ...extra });
 
   it('freezes the ext4 mount on the disk, clones the disk image with shared extents, thaws, and records FileSystemConsistent', async () => {
     const r = rig as Rig;
@@ -121,7 +106,7 @@ describe('VMSnapshot on a real XFS with reflink and a real ext4 mount', { skip }
     const script = join(r.root, 'scripts', 'loose.sh');
     await writeFile(script, '#!/bin/sh\nexit 0\n');
     await chmod(script, 0o770);
-    const final = await runSnapshotTask(taskFor(r, 'task-loose'), deps(r, [], { config: { ...DEFAULT_CONFIG, minFreePercent: 10, preScript: { path: script, timeoutSeconds: 5, retries: 0, continueOnFailure: true } } }));
+    const final = await runSnapshotTask(taskFor(r, 'task-loose'), deps(r, [], { config: { preScript: { path: script, timeoutSeconds: 5, retries: 0, continueOnFailure: true } } }));
     assert.equal(final.status, 'error');
     assert.equal(final.error?.code, 'UserErrorPrePostScriptNotSecure');
     await writeFile(join(r.mount, 'still-writable.txt'), 'yes\n');
