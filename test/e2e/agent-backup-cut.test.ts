@@ -142,9 +142,7 @@ describe('a backup whose connection to the vault is cut mid-transfer', { skip: p
   }
 
   async function backup(): Promise<Job> {
-    const asked = await host.arca('POST', `${ITEM}/backup`, { properties: { objectType: 'IaasVMBackupRequest' } });
-    assert.equal(asked.status, 202, asked.body);
-    return host.finishedJob(String(asked.headers['azure-asyncoperation']));
+    return host.backupNow();
   }
 
   it('resumes after one cut in the middle of a pack upload: the job completes and the point restores byte for byte', async () => {
@@ -160,7 +158,7 @@ describe('a backup whose connection to the vault is cut mid-transfer', { skip: p
 
     const sub = `/subscriptions/${host.arm.info.subscriptionId}`;
     const account = `${RG}/providers/Microsoft.Storage/storageAccounts/cutsa`;
-    assert.ok([200, 201].includes((await host.arca('PUT', account, { location: 'westeurope', sku: { name: 'Standard_LRS' }, kind: 'StorageV2' }, '2023-01-01')).status));
+    await host.createStorageAccount(account);
     const asked = await host.arca('POST', `${ITEM}/recoveryPoints/${basename(folder)}/restore`, {
       properties: { objectType: 'IaasVMRestoreRequest', recoveryType: 'RestoreDisks', sourceResourceId: `${sub}${VM}`, storageAccountId: `${sub}${account}`, region: 'westeurope' },
     });

@@ -6,7 +6,7 @@ import { createServer, type Server } from 'node:http';
 import { connect, type AddressInfo, type Socket } from 'node:net';
 import { basename, dirname, join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { COMPUTE, DISKS, ITEM, machineProblem, MIB, OneHost, RG, run, same, VM, writeAt, type Job } from './one-host.ts';
+import { COMPUTE, DISKS, machineProblem, MIB, OneHost, RG, run, same, VM, writeAt, type Job } from './one-host.ts';
 
 /**
  * A machine that reaches its vault only through an HTTP CONNECT proxy (HttpProxy.Host and
@@ -128,9 +128,7 @@ describe('a machine that reaches its vault only through an HTTP proxy: backup an
   });
 
   async function backup(): Promise<Job> {
-    const asked = await host.arca('POST', `${ITEM}/backup`, { properties: { objectType: 'IaasVMBackupRequest' } });
-    assert.equal(asked.status, 202, asked.body);
-    return host.finishedJob(String(asked.headers['azure-asyncoperation']));
+    return host.backupNow();
   }
 
   it('uploads the disks through the proxy: the extension opens its own tunnels and sends the data through them', async () => {
@@ -168,7 +166,7 @@ describe('a machine that reaches its vault only through an HTTP proxy: backup an
   }
 
   it('restores from the vault tier through the proxy, byte for byte', async () => {
-    assert.ok([200, 201].includes((await host.arca('PUT', ACCOUNT, { location: 'westeurope', sku: { name: 'Standard_LRS' }, kind: 'StorageV2' }, '2023-01-01')).status));
+    await host.createStorageAccount(ACCOUNT);
     const restorePoint = `/resourceGroups/AzureBackupRG_westeurope_1/providers/Microsoft.Compute/restorePointCollections/${basename(dirname(point))}/restorePoints/${basename(point)}`;
     const deleted = await host.arca('DELETE', restorePoint, undefined, COMPUTE);
     assert.equal(deleted.status, 200, deleted.body);

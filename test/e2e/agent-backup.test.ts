@@ -48,9 +48,7 @@ describe('agent backup end to end: arca server, arca agent and the VMSnapshot ex
   /** Backs up now; returns the instant-tier folder the backup's snapshots went to. */
   async function backupNow(): Promise<string> {
     const earlier = await host.pointFolders();
-    const asked = await host.arca('POST', `${ITEM}/backup`, { properties: { objectType: 'IaasVMBackupRequest' } });
-    assert.equal(asked.status, 202, asked.body);
-    const job = await host.finishedJob(String(asked.headers['azure-asyncoperation']));
+    const job = await host.backupNow();
     assert.equal(job.properties.status, 'Completed', JSON.stringify(job.properties.errorDetails ?? job));
     assert.deepEqual(job.properties.extendedInfo.tasksList.map((t) => [t.taskId, t.status]), [['Take Snapshot', 'Completed'], ['Transfer data to vault', 'Completed']]);
     const added = (await host.pointFolders()).filter((folder) => !earlier.includes(folder));
@@ -110,7 +108,7 @@ describe('agent backup end to end: arca server, arca agent and the VMSnapshot ex
 
   it('restores both points with RestoreDisks, each disk cmp-equal to what its backup saw', async () => {
     const account = `${RG}/providers/Microsoft.Storage/storageAccounts/restoresa`;
-    assert.ok([200, 201].includes((await host.arca('PUT', account, { location: 'westeurope', sku: { name: 'Standard_LRS' }, kind: 'StorageV2' }, '2023-01-01')).status));
+    await host.createStorageAccount(account);
     const listed = (await host.arca('GET', `${ITEM}/recoveryPoints`)).json<{ value: { name: string }[] }>();
     // A recovery point is named as its instant point, whose folder holds the snapshots the backup read.
     assert.deepEqual(listed.value.map((p) => p.name).toSorted(), points.map((folder) => basename(folder)).toSorted());

@@ -25,7 +25,6 @@ const CHUNK = 4 * MIB;
 
 const problem = await machineProblem();
 
-
 describe('restore to the original location from the vault tier, changed chunks written by the machine\'s agent', { skip: problem ?? false, timeout: 150_000 }, () => {
   let host: OneHost;
   let point: string;
@@ -40,19 +39,16 @@ describe('restore to the original location from the vault tier, changed chunks w
     await host?.close();
   });
 
-
   /** A restore read route with a given Agent token, as the extension calls it. */
   const readPoint = (token: string, machineId: string, pointId: string) =>
     host.arm.as(token).request('GET', `/arca/agent/machines/${machineId}/repository/restore-points/${pointId}`, { apiVersion: AGENT_API_VERSION });
 
   it('sets up: a registered machine backed up once, its backed-up disks kept aside, its instant snapshot deleted', async () => {
     await host.registerAgent();
-    assert.ok([200, 201].includes((await host.arca('PUT', ACCOUNT, { location: 'westeurope', sku: { name: 'Standard_LRS' }, kind: 'StorageV2' }, '2023-01-01')).status));
+    await host.createStorageAccount(ACCOUNT);
     await host.readyView();
     await host.protect();
-    const asked = await host.arca('POST', `${ITEM}/backup`, { properties: { objectType: 'IaasVMBackupRequest' } });
-    assert.equal(asked.status, 202, asked.body);
-    const job = await host.finishedJob(String(asked.headers['azure-asyncoperation']));
+    const job = await host.backupNow();
     assert.equal(job.properties.status, 'Completed', JSON.stringify(job.properties.errorDetails ?? job));
     [point] = (await host.pointFolders()) as [string];
     assert.ok(point);

@@ -4,7 +4,7 @@ import { readFile, writeFile } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { sha256File } from '../../src/storage/testing/fixtures.ts';
-import { COMPUTE, DISKS, ITEM, machineProblem, MIB, OneHost, RG, run, same, VM, writeAt } from './one-host.ts';
+import { COMPUTE, DISKS, machineProblem, MIB, OneHost, RG, run, same, VM, writeAt } from './one-host.ts';
 
 /**
  * Restore to the original location from an instant point, end to end with real processes on
@@ -18,7 +18,6 @@ const ACCOUNT = `${RG}/providers/Microsoft.Storage/storageAccounts/restoresa`;
 
 const problem = await machineProblem();
 
-
 describe('restore to the original location from an instant point, by the machine\'s agent', { skip: problem ?? false, timeout: 120_000 }, () => {
   let host: OneHost;
   let point: string;
@@ -31,16 +30,13 @@ describe('restore to the original location from an instant point, by the machine
     await host?.close();
   });
 
-
   it('sets up: a registered machine with its agent Ready, protected, backed up once', async () => {
     await host.registerAgent();
-    assert.ok([200, 201].includes((await host.arca('PUT', ACCOUNT, { location: 'westeurope', sku: { name: 'Standard_LRS' }, kind: 'StorageV2' }, '2023-01-01')).status));
+    await host.createStorageAccount(ACCOUNT);
     await host.readyView();
     await host.protect();
 
-    const asked = await host.arca('POST', `${ITEM}/backup`, { properties: { objectType: 'IaasVMBackupRequest' } });
-    assert.equal(asked.status, 202, asked.body);
-    const job = await host.finishedJob(String(asked.headers['azure-asyncoperation']));
+    const job = await host.backupNow();
     assert.equal(job.properties.status, 'Completed', JSON.stringify(job.properties.errorDetails ?? job));
     const folders = await host.pointFolders();
     assert.equal(folders.length, 1);

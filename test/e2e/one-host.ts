@@ -165,6 +165,19 @@ export class OneHost {
     }
   }
 
+  /** An on-demand backup of the protected machine (asserting it was accepted), followed to its job's end. */
+  async backupNow(): Promise<Job> {
+    const asked = await this.arca('POST', `${ITEM}/backup`, { properties: { objectType: 'IaasVMBackupRequest' } });
+    assert.equal(asked.status, 202, asked.body);
+    return this.finishedJob(String(asked.headers['azure-asyncoperation']));
+  }
+
+  /** Creates (or updates) the storage account at `account`, a path under the subscription, in westeurope. */
+  async createStorageAccount(account: string): Promise<void> {
+    const answer = await this.arca('PUT', account, { location: 'westeurope', sku: { name: 'Standard_LRS' }, kind: 'StorageV2' }, '2023-01-01');
+    assert.ok([200, 201].includes(answer.status), answer.body);
+  }
+
   /**
    * Asks for an OriginalLocation restore of `point` (a recovery point's id or name) with the restore
    * staged through the storage account `account` (a path under the subscription).
