@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { ARCA_VERSION } from '../../src/platform/version.ts';
-import { ARCA_BIN, runArca, startServer, type RunningServer } from '../support/arca-process.ts';
+import { ARCA_BIN, runArca, startServer, stopChild, type RunningServer } from '../support/arca-process.ts';
 import { agentViewOf } from '../support/agent-view.ts';
 import { ArmTestClient } from '../support/arm-client.ts';
 import { sdkClients } from '../support/backup-fixtures.ts';
@@ -67,10 +67,7 @@ describe('arca agent: register and run against arca server', () => {
   });
 
   after(async () => {
-    if (agent && agent.exitCode === null && agent.signalCode === null) {
-      agent.kill('SIGKILL');
-      await once(agent, 'exit');
-    }
+    await stopChild(agent, 'SIGKILL');
     await server?.stop();
     await rm(dataDir, { recursive: true, force: true });
     await rm(machineDir, { recursive: true, force: true });

@@ -1,13 +1,12 @@
 import assert from 'node:assert/strict';
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
-import { once } from 'node:events';
 import { chmod, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { ARCA_VERSION } from '../../src/platform/version.ts';
 import { newerVersion, packageOfThisTree } from '../support/agent-packages.ts';
-import { ARCA_BIN, runArca, startServer, type RunningServer } from '../support/arca-process.ts';
+import { ARCA_BIN, runArca, startServer, stopChild, type RunningServer } from '../support/arca-process.ts';
 import { agentViewOf } from '../support/agent-view.ts';
 import { ArmTestClient } from '../support/arm-client.ts';
 import { sdkClients } from '../support/backup-fixtures.ts';
@@ -102,11 +101,7 @@ describe('arca agent: updates and running tasks, with real processes', () => {
   });
 
   after(async () => {
-    if (agent && agent.exitCode === null && agent.signalCode === null) {
-      const exited = once(agent, 'exit');
-      agent.kill('SIGTERM');
-      await exited;
-    }
+    await stopChild(agent, 'SIGTERM');
     await server?.stop();
     await rm(dataDir, { recursive: true, force: true });
     await rm(machineDir, { recursive: true, force: true });

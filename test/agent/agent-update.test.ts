@@ -9,7 +9,7 @@ import { gzipSync } from 'node:zlib';
 import { sha256Of } from '../../src/platform/agent-package.ts';
 import { ARCA_VERSION } from '../../src/platform/version.ts';
 import { newerVersion, packageOfThisTree } from '../support/agent-packages.ts';
-import { ARCA_BIN, runArca, startServer, type RunningServer } from '../support/arca-process.ts';
+import { ARCA_BIN, runArca, startServer, stopChild, type RunningServer } from '../support/arca-process.ts';
 import { agentViewOf } from '../support/agent-view.ts';
 import { ArmTestClient } from '../support/arm-client.ts';
 import { sdkClients } from '../support/backup-fixtures.ts';
@@ -95,10 +95,7 @@ describe('arca agent: updates from the vault', () => {
   });
 
   after(async () => {
-    if (agent && agent.exitCode === null && agent.signalCode === null) {
-      agent.kill('SIGKILL');
-      await once(agent, 'exit');
-    }
+    await stopChild(agent, 'SIGKILL');
     await server?.stop();
     await rm(dataDir, { recursive: true, force: true });
     await rm(machineDir, { recursive: true, force: true });

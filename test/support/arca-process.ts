@@ -71,3 +71,11 @@ export async function serverProcess(child: ChildProcessByStdio<null, Readable, R
     },
   };
 }
+
+/** Sends `signal` to a child process that is still running and waits for it to exit; nothing if it has ended. */
+export async function stopChild(child: ChildProcess | undefined, signal: NodeJS.Signals): Promise<void> {
+  if (!child || child.exitCode !== null || child.signalCode !== null) return;
+  const exited = once(child, 'exit');
+  child.kill(signal);
+  await exited;
+}
